@@ -1,0 +1,181 @@
+"""The benchmark harness behind `make bench`.
+
+It builds (once per size and demo version) a database under var/, then times each registered
+metric server-side through Django's test client: warm-up, many repetitions, percentiles, and the
+number of SQL queries of one run. It writes bench/results.json and the size's table in
+docs/BENCHMARKS.md.
+
+    python bench/run.py --size medium [--repeat 200] [--only home_page]
+
+BENCH_DATABASE_URL points it at PostgreSQL instead of var/bench-<size>.sqlite3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def demo_fingerprint() -> str:
+    """Changes when the demo generator or a migration changes: the bench database is then rebuilt."""
+    digest = hashlib.sha256()
+    src = ROOT / "src" / "televente"
+    for path in sorted([*src.glob("*/demo.py"), *src.glob("*/migrations/*.py"), src / "core" / "demo.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        mem = "?"
+    return f"{cpu}, {os.cpu_count()} cores, {mem}, Python {platform.python_version()}"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def prepare_database(size: str) -> None:
+    from django.core.management import call_command
+
+    stamp = ROOT / "var" / f"bench-{size}.stamp"
+    fingerprint = demo_fingerprint()
+    using_sqlite = "BENCH_DATABASE_URL" not in os.environ
+    if using_sqlite and (not stamp.exists() or stamp.read_text() != fingerprint):
+        db = ROOT / "var" / f"bench-{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.contrib.auth import get_user_model
+
+    if not get_user_model().objects.exists():
+        started = time.perf_counter()
+        call_command("seed_demo", size=size, verbosity=1)
+        print(f"seed_demo --size {size}: {time.perf_counter() - started:.1f} s")
+    if using_sqlite:
+        stamp.write_text(fingerprint)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default=os.environ.get("BENCH_SIZE", "medium"), choices=["small", "medium", "large"])
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--only", action="append", default=[], help="run only these metrics")
+    parser.add_argument("--no-write", action="store_true", help="print, but do not write results or docs")
+    args = parser.parse_args()
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / f'bench-{args.size}.sqlite3'}"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "televente.settings.local")
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+    prepare_database(args.size)
+
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from bench.metrics import METRICS
+
+    setup_test_environment()  # allows 'testserver' as a host
+    results: dict[str, dict] = {}
+    for name, factory in METRICS.items():
+        if args.only and name not in args.only:
+            continue
+        case = factory(size=args.size)
+        if case.custom is not None:
+            results[name] = case.custom()
+            print(f"{name:32} {results[name]}")
+            continue
+        for _ in range(args.warmup):
+            case.run()
+        queries: list[str] = []
+        # execute_wrapper, not CaptureQueriesContext: request_started resets connection.queries.
+        with connection.execute_wrapper(lambda execute, sql, *a: (queries.append(sql), execute(sql, *a))[1]):
+            case.run()
+        timings = []
+        for _ in range(case.repeat or args.repeat):
+            started = time.perf_counter()
+            case.run()
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(percentile(timings, 95), 2),
+            "queries": len(queries),
+            "runs": len(timings),
+        }
+        if case.target_p95_ms:
+            results[name]["target_p95_ms"] = case.target_p95_ms
+        print(f"{name:32} p50 {results[name]['p50_ms']:8.2f} ms   p95 {results[name]['p95_ms']:8.2f} ms   "
+              f"{results[name]['queries']:3d} queries")
+
+    report = {
+        "size": args.size,
+        "machine": machine(),
+        "database": connection.vendor,
+        "date": time.strftime("%Y-%m-%d"),
+        "metrics": results,
+    }
+    if not args.no_write:
+        (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        write_markdown(report)
+    return 0
+
+
+def write_markdown(report: dict) -> None:
+    path = ROOT / "docs" / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start, end = f"<!-- bench:{report['size']}:{report['database']}:start -->", f"<!-- bench:{report['size']}:{report['database']}:end -->"
+    lines = [
+        start,
+        f"### `{report['size']}` on {report['database']} ({report['date']})",
+        "",
+        f"Machine: {report['machine']}.",
+        "",
+        "| metric | p50 (ms) | p95 (ms) | target p95 (ms) | SQL queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    extra = []
+    for name, m in report["metrics"].items():
+        if "p95_ms" in m:
+            lines.append(f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m['queries']} |")
+        else:
+            extra.append(f"- `{name}`: `{json.dumps(m, ensure_ascii=False)}`")
+    lines += ["", *extra, end] if extra else [end]
+    block = "\n".join(lines)
+    if start in text:
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

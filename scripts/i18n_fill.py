@@ -1,0 +1,55 @@
+"""Fill the English catalogue from a Python dict of translations, and mirror French msgids into fr.
+
+Usage: python scripts/i18n_fill.py translations.py   (a file defining EN = {...} and PLURALS = {...})
+Only empty entries are filled; existing translations are kept. Prints what is still missing.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parent.parent / "src" / "televente" / "locale"
+
+
+def main() -> int:
+    data = runpy.run_path(sys.argv[1]) if len(sys.argv) > 1 else {"EN": {}, "PLURALS": {}}
+    en_map, plural_map = data.get("EN", {}), data.get("PLURALS", {})
+    en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    missing = []
+    for entry in en:
+        if entry.msgid_plural:
+            if not all(entry.msgstr_plural.values()) and entry.msgid in plural_map:
+                one, many = plural_map[entry.msgid]
+                entry.msgstr_plural = {0: one, 1: many}
+            if not all(entry.msgstr_plural.values()):
+                missing.append(entry.msgid)
+        else:
+            if not entry.msgstr and entry.msgid in en_map:
+                entry.msgstr = en_map[entry.msgid]
+            if not entry.msgstr:
+                missing.append(entry.msgid)
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    en.metadata.update({"Language": "en", "Project-Id-Version": "televente"})
+    en.metadata_is_fuzzy = False
+    en.save()
+    fr = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "django.po"))
+    for entry in fr:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    fr.metadata.update({"Language": "fr", "Project-Id-Version": "televente"})
+    fr.metadata_is_fuzzy = False
+    fr.save()
+    for msgid in missing:
+        print("missing EN:", repr(msgid))
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

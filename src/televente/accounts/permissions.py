@@ -1,0 +1,48 @@
+"""Who may do what, by role. Row-level visibility lives in the querysets (`visible_to`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .choices import Role
+
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_admin(user) -> bool:
+    return is_signed_in(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+def is_supervisor(user) -> bool:
+    return is_signed_in(user) and user.role == Role.SUPERVISOR
+
+
+def has_team_page(user) -> bool:
+    """Reps, field reps and supervisors work in a team; back office and admin see all teams in the admin."""
+    return is_signed_in(user) and (user.team_id is not None or user.role == Role.SUPERVISOR)
+
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def role_required(*roles: Role) -> Callable:
+    """View decorator: signed in, and one of `roles` (admin always passes)."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not (is_admin(request.user) or request.user.role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

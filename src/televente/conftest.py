@@ -1,0 +1,103 @@
+"""Fixtures shared by every app's tests.
+
+The "world" fixture is a small company of two teams:
+
+    team A (supervisor sup_a)            team B (supervisor sup_b)
+      rep_a  --paired-->  field_a          rep_b
+      rep_a2
+    back office: bo_logistics (logistics)     admin: admin
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true but Chromium is missing at {CHROMIUM}: run `make test` (it installs it).")
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; `make test` installs it with apt.")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, never a browser downloaded by Playwright.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
+
+
+@dataclass
+class World:
+    team_a: object
+    team_b: object
+    sup_a: object
+    sup_b: object
+    rep_a: object
+    rep_a2: object
+    rep_b: object
+    field_a: object
+    bo_logistics: object
+    admin: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    from televente.accounts.choices import BackOfficeService, Role
+    from televente.accounts.tests.factories import TeamFactory, UserFactory
+
+    sup_a = UserFactory(role=Role.SUPERVISOR, username="sup_a")
+    sup_b = UserFactory(role=Role.SUPERVISOR, username="sup_b")
+    team_a = TeamFactory(name="Équipe A", supervisor=sup_a)
+    team_b = TeamFactory(name="Équipe B", supervisor=sup_b)
+    field_a = UserFactory(role=Role.FIELD_REP, username="field_a", team=team_a)
+    return World(
+        team_a=team_a,
+        team_b=team_b,
+        sup_a=sup_a,
+        sup_b=sup_b,
+        rep_a=UserFactory(username="rep_a", team=team_a, paired_field_rep=field_a),
+        rep_a2=UserFactory(username="rep_a2", team=team_a),
+        rep_b=UserFactory(username="rep_b", team=team_b),
+        field_a=field_a,
+        bo_logistics=UserFactory(role=Role.BACK_OFFICE, service=BackOfficeService.LOGISTICS, username="bo_log"),
+        admin=UserFactory(role=Role.ADMIN, username="boss", is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued background task now, as `manage.py db_worker --batch` would."""
+    from televente.core.testing import run_pending_tasks
+
+    return run_pending_tasks

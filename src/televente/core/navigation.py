@@ -1,0 +1,41 @@
+"""The main navigation, built from what exists and what the user's role may open.
+
+Each app registers its entry points in its AppConfig.ready() with `register()`; the base layout
+shows only the entries whose `allowed(user)` is true, so nobody sees a link to a page they cannot
+open, and no link points to a capability that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int
+    allowed: Callable[[object], bool]
+    shortcut: str = ""  # "g h": press g then h
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_REGISTRY: dict[str, NavEntry] = {}
+
+
+def register(entry: NavEntry) -> None:
+    _REGISTRY[entry.key] = entry
+
+
+def entries_for(user) -> list[NavEntry]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted((e for e in _REGISTRY.values() if e.allowed(user)), key=lambda e: e.order)

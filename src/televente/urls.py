@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from televente.api import api
+
+urlpatterns = [
+    path("", include("televente.core.urls")),
+    path("", include("televente.accounts.urls")),
+    path("i18n/langue/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "televente.core.views.permission_denied"
+handler404 = "televente.core.views.page_not_found"
+handler500 = "televente.core.views.server_error"
