@@ -51,6 +51,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem}, Python {platform.python_version()}"
 
 
+class QueryCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * pct / 100
@@ -80,8 +89,12 @@ def prepare_database(size: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default=os.environ.get("BENCH_SIZE", "medium"), choices=["small", "medium", "large"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--size", default=os.environ.get("BENCH_SIZE", "medium"), choices=["small", "medium", "large"]
+    )
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--only", action="append", default=[], help="run only these metrics")
@@ -116,9 +129,9 @@ def main() -> int:
             continue
         for _ in range(args.warmup):
             case.run()
-        queries: list[str] = []
+        queries = QueryCounter()
         # execute_wrapper, not CaptureQueriesContext: request_started resets connection.queries.
-        with connection.execute_wrapper(lambda execute, sql, *a: (queries.append(sql), execute(sql, *a))[1]):
+        with connection.execute_wrapper(queries):
             case.run()
         timings = []
         for _ in range(case.repeat or args.repeat):
@@ -128,13 +141,15 @@ def main() -> int:
         results[name] = {
             "p50_ms": round(statistics.median(timings), 2),
             "p95_ms": round(percentile(timings, 95), 2),
-            "queries": len(queries),
+            "queries": queries.count,
             "runs": len(timings),
         }
         if case.target_p95_ms:
             results[name]["target_p95_ms"] = case.target_p95_ms
-        print(f"{name:32} p50 {results[name]['p50_ms']:8.2f} ms   p95 {results[name]['p95_ms']:8.2f} ms   "
-              f"{results[name]['queries']:3d} queries")
+        print(
+            f"{name:32} p50 {results[name]['p50_ms']:8.2f} ms   p95 {results[name]['p95_ms']:8.2f} ms   "
+            f"{results[name]['queries']:3d} queries"
+        )
 
     report = {
         "size": args.size,
@@ -152,7 +167,10 @@ def main() -> int:
 def write_markdown(report: dict) -> None:
     path = ROOT / "docs" / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- bench:{report['size']}:{report['database']}:start -->", f"<!-- bench:{report['size']}:{report['database']}:end -->"
+    start, end = (
+        f"<!-- bench:{report['size']}:{report['database']}:start -->",
+        f"<!-- bench:{report['size']}:{report['database']}:end -->",
+    )
     lines = [
         start,
         f"### `{report['size']}` on {report['database']} ({report['date']})",
@@ -165,7 +183,9 @@ def write_markdown(report: dict) -> None:
     extra = []
     for name, m in report["metrics"].items():
         if "p95_ms" in m:
-            lines.append(f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m['queries']} |")
+            lines.append(
+                f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m['queries']} |"
+            )
         else:
             extra.append(f"- `{name}`: `{json.dumps(m, ensure_ascii=False)}`")
     lines += ["", *extra, end] if extra else [end]

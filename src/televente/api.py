@@ -65,14 +65,19 @@ def error_response(request: HttpRequest, status: int, code: str, message: str, d
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
     details = [
-        {"field": ".".join(str(p) for p in err.get("loc", [])), "message": err.get("msg", "")} for err in exc.errors
+        {"field": ".".join(str(p) for p in err.get("loc", [])), "message": err.get("msg", "")}
+        for err in exc.errors
     ]
-    return error_response(request, 422, "validation_error", _("Les données envoyées ne sont pas valides."), details)
+    return error_response(
+        request, 422, "validation_error", _("Les données envoyées ne sont pas valides."), details
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 401, "not_authenticated", _("Authentification requise : clé d'API absente ou invalide."))
+    return error_response(
+        request, 401, "not_authenticated", _("Authentification requise : clé d'API absente ou invalide.")
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -104,7 +109,9 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(Exception)
 def on_unexpected(request, exc: Exception):
     logger.exception("Unexpected API error on %s", request.path)
-    return error_response(request, 500, "server_error", _("Erreur interne : l'équipe technique a été prévenue."))
+    return error_response(
+        request, 500, "server_error", _("Erreur interne : l'équipe technique a été prévenue.")
+    )
 
 
 api.add_router("/", accounts_router)

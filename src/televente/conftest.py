@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(config, items) -> None:
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if IN_CI:
-        raise pytest.UsageError(f"CI=true but Chromium is missing at {CHROMIUM}: run `make test` (it installs it).")
+        raise pytest.UsageError(
+            f"CI=true but Chromium is missing at {CHROMIUM}: run `make test` (it installs it)."
+        )
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; `make test` installs it with apt.")
     for item in items:
         if "browser" in item.keywords:
@@ -90,7 +92,9 @@ def world(db) -> World:
         rep_a2=UserFactory(username="rep_a2", team=team_a),
         rep_b=UserFactory(username="rep_b", team=team_b),
         field_a=field_a,
-        bo_logistics=UserFactory(role=Role.BACK_OFFICE, service=BackOfficeService.LOGISTICS, username="bo_log"),
+        bo_logistics=UserFactory(
+            role=Role.BACK_OFFICE, service=BackOfficeService.LOGISTICS, username="bo_log"
+        ),
         admin=UserFactory(role=Role.ADMIN, username="boss", is_staff=True, is_superuser=True),
     )
 

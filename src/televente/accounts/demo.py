@@ -24,7 +24,9 @@ def seed(ctx: DemoContext) -> None:
     fake = ctx.faker
     used: set[str] = set()
 
-    def person(role: Role, *, username: str | None = None, first: str | None = None, last: str | None = None, **kw):
+    def person(
+        role: Role, *, username: str | None = None, first: str | None = None, last: str | None = None, **kw
+    ):
         first = first or fake.first_name()
         last = last or fake.last_name()
         if username is None:
@@ -61,24 +63,51 @@ def seed(ctx: DemoContext) -> None:
         team_field_reps = []
         for f in range(max(1, size // 3)):
             if index == 0 and f == 0:
-                team_field_reps.append(person(Role.FIELD_REP, username="itinerant", first="Marc", last="Leroy", team=team))
+                team_field_reps.append(
+                    person(Role.FIELD_REP, username="itinerant", first="Marc", last="Leroy", team=team)
+                )
             else:
                 team_field_reps.append(person(Role.FIELD_REP, team=team))
         for r in range(size):
             paired = team_field_reps[r % len(team_field_reps)]
             if index == 0 and r == 0:
-                rep = person(Role.REP, username="televendeur", first="Léa", last="Bernard", team=team, paired_field_rep=paired)
+                rep = person(
+                    Role.REP,
+                    username="televendeur",
+                    first="Léa",
+                    last="Bernard",
+                    team=team,
+                    paired_field_rep=paired,
+                )
             else:
                 rep = person(Role.REP, team=team, paired_field_rep=paired)
             reps.append(rep)
         field_reps.extend(team_field_reps)
 
-    back_office = [person(Role.BACK_OFFICE, username="adv", first="Karim", last="Benali", service=BackOfficeService.SALES_ADMIN)]
-    for service in (BackOfficeService.LOGISTICS, BackOfficeService.QUALITY, BackOfficeService.ACCOUNTING, BackOfficeService.PURCHASING):
+    back_office = [
+        person(
+            Role.BACK_OFFICE,
+            username="adv",
+            first="Karim",
+            last="Benali",
+            service=BackOfficeService.SALES_ADMIN,
+        )
+    ]
+    for service in (
+        BackOfficeService.LOGISTICS,
+        BackOfficeService.QUALITY,
+        BackOfficeService.ACCOUNTING,
+        BackOfficeService.PURCHASING,
+    ):
         back_office.append(person(Role.BACK_OFFICE, service=service))
 
     ctx.shared.update(
-        teams=teams, reps=reps, field_reps=field_reps, supervisors=supervisors, back_office=back_office, admin=admin
+        teams=teams,
+        reps=reps,
+        field_reps=field_reps,
+        supervisors=supervisors,
+        back_office=back_office,
+        admin=admin,
     )
     ctx.shared["logins"] = [
         "Demo logins (password: demo):",

@@ -155,7 +155,9 @@ class ApiToken(BaseModel):
 
     PREFIX = "tv_"
 
-    user = models.ForeignKey(User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("utilisateur"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("nom"), max_length=80)
     key_prefix = models.CharField(_("début de la clé"), max_length=12)
     key_hash = models.CharField(max_length=64, editable=False)

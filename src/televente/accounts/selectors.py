@@ -19,16 +19,24 @@ class TeamView:
 
 def team_for_user(*, user: User, team_id: int | None = None) -> TeamView | None:
     """The team page: the asked team if visible, else the user's own (or first led) team."""
-    teams = Team.objects.visible_to(user).select_related("supervisor").prefetch_related(
-        Prefetch(
-            "members",
-            queryset=User.objects.active().select_related("paired_field_rep").order_by("last_name", "first_name"),
+    teams = (
+        Team.objects.visible_to(user)
+        .select_related("supervisor")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=User.objects.active()
+                .select_related("paired_field_rep")
+                .order_by("last_name", "first_name"),
+            )
         )
     )
     if team_id is not None:
         team = teams.filter(pk=team_id).first()
     else:
-        team = teams.filter(pk=user.team_id).first() if user.team_id else teams.filter(supervisor=user).first()
+        team = (
+            teams.filter(pk=user.team_id).first() if user.team_id else teams.filter(supervisor=user).first()
+        )
     if team is None:
         return None
     members = list(team.members.all())

@@ -48,7 +48,9 @@ def user_create(
     if role == Role.BACK_OFFICE and not service:
         raise DomainError(_("Un utilisateur du back office appartient à un service."), field="service")
     if paired_field_rep is not None and paired_field_rep.role != Role.FIELD_REP:
-        raise DomainError(_("Le commercial associé doit être un commercial itinérant."), field="paired_field_rep")
+        raise DomainError(
+            _("Le commercial associé doit être un commercial itinérant."), field="paired_field_rep"
+        )
     user = User(
         username=username,
         role=role,
@@ -131,7 +133,9 @@ def api_token_authenticate(*, raw_key: str) -> User | None:
     """The user a raw key acts for, or None. Records the last use at most once a minute."""
     if not raw_key.startswith(ApiToken.PREFIX):
         return None
-    token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash_key(raw_key)).first()
+    token = (
+        ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash_key(raw_key)).first()
+    )
     if token is None:
         return None
     now = timezone.now()

@@ -13,7 +13,9 @@ if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site answers to.")
 
 if not os.environ.get("SMTP_HOST"):
-    raise ImproperlyConfigured("SMTP_HOST must be set: production sends real email (order confirmations, claims).")
+    raise ImproperlyConfigured(
+        "SMTP_HOST must be set: production sends real email (order confirmations, claims)."
+    )
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

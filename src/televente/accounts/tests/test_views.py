@@ -20,7 +20,9 @@ def test_login_page_is_french_by_default_even_for_an_english_browser(client):
 
 @pytest.mark.django_db
 def test_login_then_home(client, world):
-    response = client.post(reverse("accounts:login"), {"username": "rep_a", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "rep_a", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("accounts:home")
     assert "Équipe A" in response.text
 
@@ -107,7 +109,9 @@ def test_csp_header_forbids_inline_scripts(client, world):
 @pytest.mark.django_db
 def test_language_preference_switches_the_interface_to_english(client, world):
     login(client, world.rep_a)
-    response = client.post(reverse("accounts:preferences"), {"language": "en", "time_zone": "Europe/Paris"}, follow=True)
+    response = client.post(
+        reverse("accounts:preferences"), {"language": "en", "time_zone": "Europe/Paris"}, follow=True
+    )
     assert response["Content-Language"] == "en"
     assert "My account" in response.text
 
@@ -127,7 +131,11 @@ def test_password_change_error_is_shown_next_to_the_field(client, world):
     login(client, world.rep_a)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "wrong", "new_password1": "Nouveau-mot-2-passe", "new_password2": "Nouveau-mot-2-passe"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Nouveau-mot-2-passe",
+            "new_password2": "Nouveau-mot-2-passe",
+        },
     )
     assert response.status_code == 200
     assert "L&#x27;ancien mot de passe est incorrect." in response.text
@@ -138,7 +146,11 @@ def test_password_change_keeps_the_session(client, world):
     login(client, world.rep_a)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "Nouveau-mot-2-passe", "new_password2": "Nouveau-mot-2-passe"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Nouveau-mot-2-passe",
+            "new_password2": "Nouveau-mot-2-passe",
+        },
         follow=True,
     )
     assert "Mot de passe modifié." in response.text

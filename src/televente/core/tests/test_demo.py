@@ -29,7 +29,9 @@ def test_seed_demo_is_deterministic():
     call_command("seed_demo", "--size", "small", verbosity=0)
     first = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "role"))
     call_command("seed_demo", "--size", "small", "--flush", verbosity=0)
-    second = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "role"))
+    second = list(
+        User.objects.order_by("username").values_list("username", "first_name", "last_name", "role")
+    )
     assert first == second
 
 

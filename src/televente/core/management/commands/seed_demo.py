@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--size", choices=demo.SIZES, default="small")
         parser.add_argument("--flush", action="store_true", help="Empty the database first.")
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing (and succeed) when the database already has users."
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (and succeed) when the database already has users.",
         )
 
     def handle(self, *args, size: str, flush: bool, if_empty: bool, **options) -> None:
@@ -25,7 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("The database already has data: demo not loaded.")
             return
         if has_data and not flush:
-            raise CommandError("The database already has data. Use --flush to empty it first (everything is lost).")
+            raise CommandError(
+                "The database already has data. Use --flush to empty it first (everything is lost)."
+            )
         if flush:
             call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Loading the {size} demo...")
