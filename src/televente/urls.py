@@ -7,6 +7,7 @@ from televente.api import api
 urlpatterns = [
     path("", include("televente.core.urls")),
     path("", include("televente.accounts.urls")),
+    path("clients/", include("televente.customers.urls")),
     path("i18n/langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

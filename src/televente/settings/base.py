@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "axes",
     "televente.core",
     "televente.accounts",
+    "televente.customers",
+    "django_filters",
 ]
 
 MIDDLEWARE = [

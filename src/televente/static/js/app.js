@@ -44,3 +44,20 @@
     }
   });
 })();
+
+// Page-level keys: an element with data-key="x" is focused (fields) or clicked (links, buttons) on "x".
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const t = event.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  const el = document.querySelector('[data-key="' + CSS.escape(event.key) + '"]');
+  if (!el) return;
+  event.preventDefault();
+  if (/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) el.focus(); else el.click();
+});
+
+// Forms that ask before a destructive action: <form data-confirm="...">.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "televente.customers"
+    label = "customers"
+    verbose_name = _("Clients et prospects")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from televente.accounts.permissions import is_signed_in
+        from televente.core.navigation import NavEntry, register
+
+        from .models import CallWindow, Company, Contact, DeliveryAddress, Phone
+
+        auditlog.register(Company, exclude_fields=["search_text", "sort_name", "updated_at", "last_contact_at"])
+        auditlog.register(Contact, exclude_fields=["updated_at"])
+        auditlog.register(Phone)
+        auditlog.register(CallWindow)
+        auditlog.register(DeliveryAddress)
+
+        register(NavEntry("customers", _("Clients"), "customers:portfolio", 10, is_signed_in, "g l"))

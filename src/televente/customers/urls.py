@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("export.<str:fmt>", views.portfolio_export, name="export"),
+    path("filtres/", views.saved_filter_create, name="saved_filter_create"),
+    path("filtres/<int:pk>/supprimer/", views.saved_filter_delete, name="saved_filter_delete"),
+    path("nouveau/", views.company_create, name="create"),
+    path("<int:pk>/", views.company_detail, name="detail"),
+    path("<int:pk>/modifier/", views.company_edit, name="edit"),
+    path("<int:pk>/qualifier/", views.company_qualify, name="qualify"),
+    path("<int:pk>/convertir/", views.company_convert, name="convert"),
+    path("<int:pk>/creneaux/", views.call_windows_edit, name="call_windows"),
+    path("<int:pk>/contacts/", views.interaction_create, name="log"),
+    path("<int:pk>/historique/", views.timeline_more, name="timeline"),
+    path("<int:pk>/etapes/<int:interaction_pk>/fait/", views.next_step_done, name="next_step_done"),
+    path("<int:pk>/interlocuteurs/nouveau/", views.contact_edit, name="contact_create"),
+    path("<int:pk>/interlocuteurs/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
+    path("<int:pk>/interlocuteurs/<int:contact_pk>/consentement/", views.contact_consent, name="contact_consent"),
+    path("<int:pk>/interlocuteurs/<int:contact_pk>/donnees.<str:fmt>", views.contact_export, name="contact_export"),
+    path("<int:pk>/interlocuteurs/<int:contact_pk>/effacer/", views.contact_erase, name="contact_erase"),
+]

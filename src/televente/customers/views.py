@@ -1,0 +1,342 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from televente.accounts.choices import Role
+from televente.core.errors import DomainError, PermissionRefused
+
+from . import exports, selectors, services
+from .forms import (
+    CallWindowFormSet,
+    CompanyForm,
+    ConsentForm,
+    ContactForm,
+    InteractionForm,
+    QualificationForm,
+    SavedFilterForm,
+)
+from .models import Company, Contact, Interaction, SavedFilter
+
+PAGE_SIZE = 50
+
+
+def _company_or_404(request: HttpRequest, pk: int, *, edit: bool = False) -> Company:
+    qs = Company.objects.editable_by(request.user) if edit else Company.objects.visible_to(request.user)
+    return get_object_or_404(qs, pk=pk)
+
+
+def _form_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# Portfolio -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    filterset = selectors.portfolio(user=request.user, params=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "saved_filters": SavedFilter.objects.filter(user=request.user),
+        "saved_filter_form": SavedFilterForm(),
+        "can_create": request.user.role != Role.BACK_OFFICE,
+    }
+    if request.htmx and request.htmx.target == "portfolio-results":
+        return render(request, "customers/portfolio.html#portfolio-results", context)
+    return render(request, "customers/portfolio.html", context)
+
+
+@login_required
+@require_GET
+def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    filterset = selectors.portfolio(user=request.user, params=request.GET)
+    companies = filterset.qs
+    count = companies.count()
+    services.bulk_export_logged(by=request.user, what=f"portfolio?{request.GET.urlencode()}", count=count)
+    header, rows = exports.portfolio_rows(companies.iterator(chunk_size=2000))
+    stamp = dt.date.today().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(header, rows, _("Portefeuille")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.xlsx"'
+        return response
+    response = StreamingHttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def saved_filter_create(request: HttpRequest) -> HttpResponse:
+    form = SavedFilterForm(request.POST)
+    query = request.POST.get("query", "")
+    if form.is_valid():
+        services.saved_filter_save(user=request.user, name=form.cleaned_data["name"], query=query)
+        messages.success(request, _("Filtre enregistré."))
+    else:
+        messages.error(request, _("Donnez un nom au filtre."))
+    return redirect(f"{reverse('customers:portfolio')}?{query}")
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    services.saved_filter_delete(saved=saved, by=request.user)
+    messages.success(request, _("Filtre supprimé."))
+    return redirect("customers:portfolio")
+
+
+# Company ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    file = selectors.company_file(user=request.user, pk=pk)
+    if file is None:
+        raise Http404(_("Fiche introuvable."))
+    can_edit = Company.objects.editable_by(request.user).filter(pk=pk).exists()
+    form = InteractionForm(company=file.company)
+    return render(request, "customers/company_detail.html", {"file": file, "log_form": form, "can_edit": can_edit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.BACK_OFFICE and not request.user.is_superuser:
+        raise PermissionDenied
+    form = CompanyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = services.company_create(by=request.user, data=form.company_data(), phones=form.phones())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Fiche créée."))
+            return redirect("customers:detail", pk=company.pk)
+    return render(request, "customers/company_form.html", {"form": form, "company": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    form = CompanyForm(request.POST or None, instance=company, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(company=company, by=request.user, data=form.company_data())
+            services.company_phones_set(company=company, by=request.user, phones=form.phones())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Fiche enregistrée."))
+            return redirect("customers:detail", pk=company.pk)
+    return render(request, "customers/company_form.html", {"form": form, "company": company})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_qualify(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    form = QualificationForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.company_update(company=company, by=request.user, data=form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Qualification enregistrée."))
+            return redirect("customers:detail", pk=company.pk)
+    return render(request, "customers/company_qualify.html", {"form": form, "company": company})
+
+
+@login_required
+@require_POST
+def company_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    try:
+        services.company_convert_to_customer(company=company, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Le prospect est devenu client ; son historique est conservé."))
+    return redirect("customers:detail", pk=company.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_windows_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    initial = [{"weekday": w.weekday, "start": w.start, "end": w.end} for w in company.call_windows.all()]
+    formset = CallWindowFormSet(request.POST or None, initial=initial)
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
+            for f in formset
+            if f.cleaned_data and f.cleaned_data.get("weekday") not in (None, "")
+        ]
+        try:
+            services.call_windows_set(company=company, by=request.user, windows=rows)
+        except DomainError as exc:
+            formset._non_form_errors = formset.error_class([exc.message])
+        else:
+            messages.success(request, _("Créneaux d'appel enregistrés."))
+            return redirect("customers:detail", pk=company.pk)
+    return render(request, "customers/call_windows_form.html", {"formset": formset, "company": company})
+
+
+# Contacts --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    contact = get_object_or_404(Contact, pk=contact_pk, company=company) if contact_pk else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(
+                company=company, by=request.user, data=form.contact_data(), phones=form.phones(), contact=contact
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Interlocuteur enregistré."))
+            return redirect("customers:detail", pk=company.pk)
+    consent_form = ConsentForm() if contact else None
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "company": company, "contact": contact, "consent_form": consent_form},
+    )
+
+
+@login_required
+@require_POST
+def contact_consent(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    contact = get_object_or_404(Contact, pk=contact_pk, company=company)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.contact_set_consent(contact=contact, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Choix de contact enregistré."))
+        return redirect("customers:contact_edit", pk=company.pk, contact_pk=contact.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": ContactForm(instance=contact), "company": company, "contact": contact, "consent_form": form},
+    )
+
+
+@login_required
+@require_GET
+def contact_export(request: HttpRequest, pk: int, contact_pk: int, fmt: str) -> HttpResponse:
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
+        raise PermissionDenied
+    company = _company_or_404(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, company=company)
+    data = services.contact_personal_data(contact=contact, by=request.user)
+    if fmt == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{contact.pk}.json"'
+        return response
+    rows = [["section", "champ", "valeur"]]
+    for key, value in data["contact"].items():
+        rows.append(["contact", key, value])
+    for section in ("phones", "consents", "interactions"):
+        for index, item in enumerate(data[section], 1):
+            rows.append([section, str(index), json.dumps(item, ensure_ascii=False)])
+    response = StreamingHttpResponse(exports.to_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{contact.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
+        raise PermissionDenied
+    company = _company_or_404(request, pk, edit=True)
+    contact = get_object_or_404(Contact, pk=contact_pk, company=company)
+    services.contact_erase(contact=contact, by=request.user)
+    messages.success(request, _("Les données personnelles de l'interlocuteur ont été effacées."))
+    return redirect("customers:detail", pk=company.pk)
+
+
+# Timeline --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    form = InteractionForm(request.POST, company=company)
+    if form.is_valid():
+        try:
+            services.interaction_log(company=company, by=request.user, data=form.interaction_data())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            form = InteractionForm(company=company)
+            if not request.htmx:
+                messages.success(request, _("Contact enregistré."))
+                return redirect("customers:detail", pk=company.pk)
+    file = selectors.company_file(user=request.user, pk=pk)
+    context = {"file": file, "log_form": form, "can_edit": True}
+    if request.htmx:
+        response = render(request, "customers/company_detail.html#activity", context)
+        return response
+    return render(request, "customers/company_detail.html", context)
+
+
+@login_required
+@require_GET
+def timeline_more(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk)
+    at = parse_datetime(request.GET.get("before_at", ""))
+    try:
+        before_id = int(request.GET.get("before_id", ""))
+    except ValueError:
+        before_id = None
+    before = (at, before_id) if at and before_id else None
+    rows, has_more = selectors.timeline_page(company=company, before=before)
+    return render(
+        request,
+        "customers/company_detail.html#timeline-rows",
+        {"timeline": rows, "has_more": has_more, "company": company},
+    )
+
+
+@login_required
+@require_POST
+def next_step_done(request: HttpRequest, pk: int, interaction_pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    interaction = get_object_or_404(Interaction, pk=interaction_pk, company=company)
+    try:
+        services.next_step_done(interaction=interaction, by=request.user)
+    except (DomainError, PermissionRefused) as exc:
+        messages.error(request, exc.message)
+    return redirect("customers:detail", pk=company.pk)
