@@ -33,11 +33,10 @@ def clean_siren(value: str) -> str:
 
 
 def clean_vat(value: str) -> str:
-    value = vat.compact(value or "")
-    if not value:
+    if not (value or "").strip():
         return ""
     try:
-        return vat.validate(value)
+        return vat.validate(vat.compact(value))
     except StdnumError as exc:
         raise ValidationError(_("Ce numéro de TVA intracommunautaire n'est pas valide.")) from exc
 
