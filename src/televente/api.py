@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from televente.accounts.api import router as accounts_router
 from televente.accounts.services import api_token_authenticate
 from televente.core.errors import DomainError, PermissionRefused
+from televente.customers.api import router as customers_router
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +98,9 @@ def on_permission_refused(request, exc: PermissionRefused):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    details = [{"field": exc.field, "message": exc.message}] if exc.field else []
-    return error_response(request, 400, exc.code, exc.message, details)
+    details = getattr(exc, "details", None) or ([{"field": exc.field, "message": exc.message}] if exc.field else [])
+    status = 422 if exc.code == "validation_error" else 400
+    return error_response(request, status, exc.code, exc.message, details)
 
 
 @api.exception_handler(HttpError)
@@ -115,3 +117,4 @@ def on_unexpected(request, exc: Exception):
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", customers_router)
