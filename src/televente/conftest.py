@@ -105,3 +105,12 @@ def run_tasks():
     from televente.core.testing import run_pending_tasks
 
     return run_pending_tasks
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows data migrations load; transactional tests truncate tables, so reload them."""
+    from televente.customers.models import Segment, Zone
+    from televente.customers.reference import ensure_reference_data
+
+    ensure_reference_data(Segment, Zone)

@@ -236,3 +236,53 @@ CallWindowFormSet = forms.formset_factory(CallWindowForm, extra=3, max_num=21)
 
 class SavedFilterForm(forms.Form):
     name = forms.CharField(label=_("Nom du filtre"), max_length=80)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV ou Excel (.xlsx)"),
+        help_text=_("Première ligne : les noms des colonnes. 30 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+    default_rep = forms.ModelChoiceField(
+        label=_("Télévendeur des fiches sans télévendeur"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        reps = User.objects.active().filter(role=Role.REP)
+        if not (user.is_superuser or user.role == Role.ADMIN):
+            reps = reps.filter(pk__in=User.objects.visible_to(user).values("pk"))
+        self.fields["default_rep"].queryset = reps
+
+
+class ImportMappingForm(forms.Form):
+    """One select per column of the file: which of our fields it fills."""
+
+    def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        from .importer import TARGETS
+
+        choices = [("", _("— ne pas importer —"))] + [(name, t.label) for name, t in TARGETS.items()]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or _("(colonne %(n)s sans nom)") % {"n": index + 1},
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(header, ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers) if header}
+
+
+class ImportConfirmForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Que faire ?"),
+        choices=[("all", _("Tout importer (rien si une ligne est en erreur)")),
+                 ("valid_only", _("Importer seulement les lignes valides"))],
+        widget=forms.RadioSelect,
+        initial="all",
+    )
+    skip_duplicates = forms.BooleanField(label=_("Ne pas importer les doublons probables"), required=False, initial=True)

@@ -456,3 +456,61 @@ class GdprLog(models.Model):
         verbose_name = _("journal RGPD")
         verbose_name_plural = _("journal RGPD")
         ordering = ["-at"]
+
+
+class ImportJob(BaseModel):
+    """An import of companies and contacts from a CSV or XLSX file: mapping, dry run, then import."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Correspondance des colonnes")
+        VALIDATING = "validating", _("Vérification en cours")
+        VALIDATED = "validated", _("Vérifié")
+        IMPORTING = "importing", _("Import en cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("Tout ou rien")
+        VALID_ONLY = "valid_only", _("Seulement les lignes valides")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("fichier"), max_length=200)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(_("correspondance"), default=dict)
+    default_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("télévendeur par défaut"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    default_status = models.CharField(_("statut par défaut"), max_length=10, choices=CompanyStatus.choices,
+                                      default=CompanyStatus.PROSPECT)
+    status = models.CharField(_("état"), max_length=12, choices=Status.choices, default=Status.MAPPING)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    skip_duplicates = models.BooleanField(_("ignorer les doublons probables"), default=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    duplicates = models.JSONField(default=list, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def progress_pct(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(self.processed_rows * 100 / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -17,17 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from televente.accounts.choices import Role
 from televente.core.errors import DomainError, PermissionRefused
 
-from . import exports, selectors, services
+from . import exports, imports, selectors, services
 from .forms import (
     CallWindowFormSet,
     CompanyForm,
     ConsentForm,
     ContactForm,
+    ImportConfirmForm,
+    ImportMappingForm,
+    ImportUploadForm,
     InteractionForm,
     QualificationForm,
     SavedFilterForm,
 )
-from .models import Company, Contact, Interaction, SavedFilter
+from .models import Company, Contact, ImportJob, Interaction, SavedFilter
 
 PAGE_SIZE = 50
 
@@ -340,3 +343,79 @@ def next_step_done(request: HttpRequest, pk: int, interaction_pk: int) -> HttpRe
     except (DomainError, PermissionRefused) as exc:
         messages.error(request, exc.message)
     return redirect("customers:detail", pk=company.pk)
+
+
+# Import ----------------------------------------------------------------------------------------------------------
+
+
+def _importer_only(request: HttpRequest) -> None:
+    if request.user.role == Role.BACK_OFFICE and not request.user.is_superuser:
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    _importer_only(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_job_create(
+                by=request.user, upload=form.cleaned_data["file"], default_rep=form.cleaned_data["default_rep"]
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("customers:import_detail", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "customers/import_start.html", {"form": form, "jobs": jobs})
+
+
+def _import_context(job: ImportJob, **extra) -> dict:
+    return {
+        "job": job,
+        "mapping_form": extra.get("mapping_form")
+        or ImportMappingForm(headers=job.headers, initial_mapping=job.mapping),
+        "confirm_form": extra.get("confirm_form") or ImportConfirmForm(),
+        "error": extra.get("error"),
+    }
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    if request.htmx:
+        return render(request, "customers/import_detail.html#import-status", _import_context(job))
+    return render(request, "customers/import_detail.html", _import_context(job))
+
+
+@login_required
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    form = ImportMappingForm(request.POST, headers=job.headers, initial_mapping=job.mapping)
+    if form.is_valid():
+        try:
+            imports.import_job_set_mapping(job=job, by=request.user, mapping=form.mapping())
+        except DomainError as exc:
+            return render(request, "customers/import_detail.html", _import_context(job, mapping_form=form, error=exc.message))
+        return redirect("customers:import_detail", pk=job.pk)
+    return render(request, "customers/import_detail.html", _import_context(job, mapping_form=form))
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    form = ImportConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            imports.import_job_confirm(
+                job=job, by=request.user, mode=form.cleaned_data["mode"],
+                skip_duplicates=form.cleaned_data["skip_duplicates"],
+            )
+        except DomainError as exc:
+            return render(request, "customers/import_detail.html", _import_context(job, confirm_form=form, error=exc.message))
+        return redirect("customers:import_detail", pk=job.pk)
+    return render(request, "customers/import_detail.html", _import_context(job, confirm_form=form))
