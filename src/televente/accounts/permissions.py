@@ -28,6 +28,15 @@ def has_team_page(user) -> bool:
     return is_signed_in(user) and (user.team_id is not None or user.role == Role.SUPERVISOR)
 
 
+def is_supervisor_or_admin(user) -> bool:
+    return is_supervisor(user) or is_admin(user)
+
+
+def can_import(user) -> bool:
+    """Reps, supervisors and admins import their lists; back office does not create files."""
+    return is_signed_in(user) and (user.role != Role.BACK_OFFICE or user.is_superuser)
+
+
 def can_manage_users(user) -> bool:
     return is_admin(user)
 

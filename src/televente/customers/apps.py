@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from televente.accounts.permissions import is_signed_in
+        from televente.accounts.permissions import can_import, is_signed_in, is_supervisor_or_admin
         from televente.core.navigation import NavEntry, register
 
         from .models import CallWindow, Company, Contact, DeliveryAddress, Phone
@@ -22,3 +22,6 @@ class CustomersConfig(AppConfig):
         auditlog.register(DeliveryAddress)
 
         register(NavEntry("customers", _("Clients"), "customers:portfolio", 10, is_signed_in, "g l"))
+        register(NavEntry("import", _("Import"), "customers:import_start", 60, can_import, ""))
+        register(NavEntry("duplicates", _("Doublons"), "customers:duplicates", 61, is_supervisor_or_admin, ""))
+        register(NavEntry("gdpr", _("RGPD"), "customers:gdpr", 62, is_supervisor_or_admin, ""))

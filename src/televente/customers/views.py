@@ -419,3 +419,58 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "customers/import_detail.html", _import_context(job, confirm_form=form, error=exc.message))
         return redirect("customers:import_detail", pk=job.pk)
     return render(request, "customers/import_detail.html", _import_context(job, confirm_form=form))
+
+
+# Duplicates and GDPR review ---------------------------------------------------------------------------------------
+
+
+def _supervisor_or_admin(request: HttpRequest) -> None:
+    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def duplicates_list(request: HttpRequest) -> HttpResponse:
+    _supervisor_or_admin(request)
+    from .duplicates import find_duplicates
+
+    return render(request, "customers/duplicates.html", {"pairs": find_duplicates(user=request.user)})
+
+
+@login_required
+@require_POST
+def duplicates_merge(request: HttpRequest) -> HttpResponse:
+    _supervisor_or_admin(request)
+    visible = Company.objects.editable_by(request.user)
+    try:
+        kept = get_object_or_404(visible, pk=int(request.POST.get("kept", "")))
+        removed = get_object_or_404(visible, pk=int(request.POST.get("removed", "")))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.company_merge(kept=kept, removed=removed, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:duplicates")
+    messages.success(request, _("Fiches fusionnées : tout l'historique est sur « %(name)s ».") % {"name": kept.display_name})
+    return redirect("customers:detail", pk=kept.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gdpr_review(request: HttpRequest) -> HttpResponse:
+    _supervisor_or_admin(request)
+    candidates = selectors.purgeable_prospects(user=request.user)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("company") if v.isdigit()]
+        count = services.prospects_purge(companies=list(candidates.filter(pk__in=ids)), by=request.user)
+        messages.success(request, _("%(n)s prospect(s) supprimé(s) ; la purge est journalisée.") % {"n": count})
+        return redirect("customers:gdpr")
+    from .models import GdprLog
+
+    return render(
+        request,
+        "customers/gdpr.html",
+        {"candidates": candidates[:500], "log": GdprLog.objects.select_related("by")[:30]},
+    )

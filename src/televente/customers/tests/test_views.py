@@ -179,3 +179,31 @@ def test_rep_cannot_export_personal_data_but_supervisor_can(client, world, compa
     response = as_user(client, world.sup_a).get(url)
     assert response.status_code == 200
     assert response.json()["contact"]["last_name"] == contact.last_name
+
+
+@pytest.mark.django_db
+def test_duplicates_screen_and_merge(client, world):
+    a = CompanyFactory(rep=world.rep_a, trade_name="Brasserie du Port", postcode="13001")
+    b = CompanyFactory(rep=world.rep_a, trade_name="BRASSERIE DU PORT", postcode="13001")
+    ContactFactory(company=b)
+    assert as_user(client, world.rep_a).get(reverse("customers:duplicates")).status_code == 403
+    page = as_user(client, world.sup_a).get(reverse("customers:duplicates"))
+    assert "nom proche, même code postal" in page.text
+    response = client.post(reverse("customers:merge"), {"kept": a.pk, "removed": b.pk})
+    assert response.status_code == 302
+    assert not Company.objects.filter(pk=b.pk).exists()
+    assert a.contacts.count() == 1
+    as_user(client, world.sup_b)  # another team's supervisor cannot merge them
+    c = CompanyFactory(rep=world.rep_a)
+    assert client.post(reverse("customers:merge"), {"kept": a.pk, "removed": c.pk}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_gdpr_review_lists_and_purges_old_prospects(client, world):
+    old = CompanyFactory(rep=world.rep_a, status="prospect", trade_name="Vieux prospect")
+    Company.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=1200))
+    page = as_user(client, world.sup_a).get(reverse("customers:gdpr"))
+    assert "Vieux prospect" in page.text
+    client.post(reverse("customers:gdpr"), {"company": [old.pk]})
+    assert not Company.objects.filter(pk=old.pk).exists()
+    assert GdprLog.objects.filter(action="purge").exists()
