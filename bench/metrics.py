@@ -59,3 +59,117 @@ def home_page(size: str) -> Case:
 @metric("home_page_supervisor")
 def home_page_supervisor(size: str) -> Case:
     return Case(run=get_ok(client_for("superviseur"), "/"), target_p95_ms=100)
+
+
+def _demo_rep_company(status: str = "customer"):
+    from televente.customers.models import Company
+
+    return (
+        Company.objects.filter(rep__username="televendeur", status=status)
+        .order_by("-last_contact_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@metric("customer_file")
+def customer_file(size: str) -> Case:
+    return Case(run=get_ok(client_for("televendeur"), f"/clients/{_demo_rep_company()}/"), target_p95_ms=100)
+
+
+@metric("portfolio_search")
+def portfolio_search(size: str) -> Case:
+    """A 3-letter prefix typed in the portfolio search: the htmx partial the page swaps in."""
+    client = client_for("televendeur")
+    prefixes = ["bou", "res", "pie", "lyo", "cha", "mar", "epi", "bra"]
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        prefix = prefixes[state["i"] % len(prefixes)]
+        response = client.get(
+            "/clients/", {"q": prefix}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="portfolio-results"
+        )
+        assert response.status_code == 200
+        return response
+
+    return Case(run=run, target_p95_ms=50)
+
+
+@metric("phone_lookup")
+def phone_lookup(size: str) -> Case:
+    """Telephony screen pop: GET /api/v1/companies?phone=... in a national format."""
+    from televente.accounts.models import User
+    from televente.accounts.services import api_token_create
+    from televente.core.phones import format_national
+    from televente.customers.models import Phone
+
+    user = User.objects.get(username="televendeur")
+    _token, raw = api_token_create(user=user, name="bench")
+    phones = [
+        format_national(p)
+        for p in Phone.objects.filter(company__rep=user).values_list("e164", flat=True)[:50]
+    ]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        response = client.get("/api/v1/companies", {"phone": phones[state["i"] % len(phones)]})
+        assert response.status_code == 200 and response.json(), response.content
+        return response
+
+    return Case(run=run, target_p95_ms=20)
+
+
+@metric("import_50000_rows")
+def import_50000_rows(size: str) -> Case:
+    """Dry run then all-or-nothing import of a 50,000-row CSV, timed as the two background steps."""
+
+    def measure() -> dict:
+        import time
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import transaction
+
+        from televente.accounts.models import User
+        from televente.customers import imports
+        from televente.customers.models import Company, ImportJob
+
+        user = User.objects.get(username="superviseur")
+        rep = User.objects.get(username="televendeur")
+        lines = ["Raison sociale;Enseigne;Code postal;Ville;Téléphone;Typologie;Nom du contact;E-mail"]
+        for n in range(50_000):
+            lines.append(
+                f"SARL Bench {n};Bench Resto {n};75{n % 20 + 1:03d};Paris;01 4{n % 10} {n % 90 + 10:02d} "
+                f"{(n // 90) % 90 + 10:02d} {n % 77 + 10:02d};restaurant;Martin {n};bench{n}@example.fr"
+            )
+        data = ("\n".join(lines) + "\n").encode()
+        # Everything runs in a transaction rolled back at the end: the bench database stays as it was.
+        with transaction.atomic():
+            job = imports.import_job_create(
+                by=user, upload=SimpleUploadedFile("bench.csv", data), default_rep=rep
+            )
+            imports.import_job_set_mapping(job=job, by=user, mapping=job.mapping)
+            job = ImportJob.objects.get(pk=job.pk)
+            started = time.perf_counter()
+            imports.validate(job)
+            validated = time.perf_counter() - started
+            job.refresh_from_db()
+            before = Company.objects.count()
+            imports.import_job_confirm(job=job, by=user, mode="valid_only", skip_duplicates=False)
+            job.refresh_from_db()
+            started = time.perf_counter()
+            imports.run(job)
+            imported = time.perf_counter() - started
+            created = Company.objects.count() - before
+            transaction.set_rollback(True)
+        return {
+            "rows": 50_000,
+            "dry_run_seconds": round(validated, 1),
+            "import_seconds": round(imported, 1),
+            "created": created,
+            "error_rows": job.error_rows,
+        }
+
+    return Case(custom=measure)

@@ -98,7 +98,9 @@ def on_permission_refused(request, exc: PermissionRefused):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    details = getattr(exc, "details", None) or ([{"field": exc.field, "message": exc.message}] if exc.field else [])
+    details = getattr(exc, "details", None) or (
+        [{"field": exc.field, "message": exc.message}] if exc.field else []
+    )
     status = 422 if exc.code == "validation_error" else 400
     return error_response(request, status, exc.code, exc.message, details)
 

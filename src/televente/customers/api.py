@@ -27,7 +27,9 @@ class FormInvalid(DomainError):
     def __init__(self, form) -> None:
         super().__init__(_("Les données envoyées ne sont pas valides."))
         self.details = [
-            {"field": field, "message": str(message)} for field, messages in form.errors.items() for message in messages
+            {"field": field, "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
         ]
 
 
@@ -151,15 +153,24 @@ class CompanyFilters(Schema):
 
 def _form_data(instance: Company | None, payload: dict) -> dict:
     defaults = {
-        "status": "prospect", "payment_terms": "30d", "credit_limit": "0", "preferred_channel": "phone",
-        "call_frequency": "weekly", "call_every_n_weeks": 1, "engagement": "not_contacted",
+        "status": "prospect",
+        "payment_terms": "30d",
+        "credit_limit": "0",
+        "preferred_channel": "phone",
+        "call_frequency": "weekly",
+        "call_every_n_weeks": 1,
+        "engagement": "not_contacted",
     }
     data = {**defaults, **(model_to_dict(instance) if instance else {})}
     data.update({k: v for k, v in payload.items() if v is not None})
     return {k: v for k, v in data.items() if v is not None}
 
 
-@router.get("/companies", response=list[CompanyOut], summary="Clients et prospects visibles (recherche, statut, téléphone)")
+@router.get(
+    "/companies",
+    response=list[CompanyOut],
+    summary="Clients et prospects visibles (recherche, statut, téléphone)",
+)
 def list_companies(request: HttpRequest, filters: Query[CompanyFilters]):
     limit = max(1, min(filters.limit, 200))
     if filters.phone:
@@ -176,7 +187,9 @@ def list_companies(request: HttpRequest, filters: Query[CompanyFilters]):
 
 @router.get("/companies/{company_id}", response=CompanyDetailOut)
 def get_company(request: HttpRequest, company_id: int):
-    return get_object_or_404(Company.objects.visible_to(request.auth).select_related("segment", "rep"), pk=company_id)
+    return get_object_or_404(
+        Company.objects.visible_to(request.auth).select_related("segment", "rep"), pk=company_id
+    )
 
 
 @router.post("/companies", response={201: CompanyDetailOut})
@@ -214,5 +227,7 @@ def create_contact(request: HttpRequest, company_id: int, payload: ContactIn):
     form = ContactForm(payload.dict())
     if not form.is_valid():
         raise FormInvalid(form)
-    contact = services.contact_save(company=company, by=request.auth, data=form.contact_data(), phones=form.phones())
+    contact = services.contact_save(
+        company=company, by=request.auth, data=form.contact_data(), phones=form.phones()
+    )
     return Status(201, contact)

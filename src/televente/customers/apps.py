@@ -15,7 +15,9 @@ class CustomersConfig(AppConfig):
 
         from .models import CallWindow, Company, Contact, DeliveryAddress, Phone
 
-        auditlog.register(Company, exclude_fields=["search_text", "sort_name", "updated_at", "last_contact_at"])
+        auditlog.register(
+            Company, exclude_fields=["search_text", "sort_name", "updated_at", "last_contact_at"]
+        )
         auditlog.register(Contact, exclude_fields=["updated_at"])
         auditlog.register(Phone)
         auditlog.register(CallWindow)
@@ -23,5 +25,7 @@ class CustomersConfig(AppConfig):
 
         register(NavEntry("customers", _("Clients"), "customers:portfolio", 10, is_signed_in, "g l"))
         register(NavEntry("import", _("Import"), "customers:import_start", 60, can_import, ""))
-        register(NavEntry("duplicates", _("Doublons"), "customers:duplicates", 61, is_supervisor_or_admin, ""))
+        register(
+            NavEntry("duplicates", _("Doublons"), "customers:duplicates", 61, is_supervisor_or_admin, "")
+        )
         register(NavEntry("gdpr", _("RGPD"), "customers:gdpr", 62, is_supervisor_or_admin, ""))

@@ -35,20 +35,42 @@ from .services import habits_assign_abc
 
 # (postcode, city, zone code): real French places for believable addresses.
 PLACES = [
-    ("75001", "Paris", "idf-nord"), ("75011", "Paris", "idf-nord"), ("75018", "Paris", "idf-nord"),
-    ("93200", "Saint-Denis", "idf-nord"), ("95100", "Argenteuil", "idf-nord"), ("92100", "Boulogne-Billancourt", "idf-sud"),
-    ("94000", "Créteil", "idf-sud"), ("91000", "Évry-Courcouronnes", "idf-sud"), ("78000", "Versailles", "idf-sud"),
-    ("69001", "Lyon", "rhone-alpes"), ("69100", "Villeurbanne", "rhone-alpes"), ("38000", "Grenoble", "rhone-alpes"),
-    ("42000", "Saint-Étienne", "rhone-alpes"), ("73000", "Chambéry", "rhone-alpes"), ("59000", "Lille", "hauts-de-france"),
-    ("59100", "Roubaix", "hauts-de-france"), ("62000", "Arras", "hauts-de-france"), ("80000", "Amiens", "hauts-de-france"),
-    ("33000", "Bordeaux", "nouvelle-aquitaine"), ("64100", "Bayonne", "nouvelle-aquitaine"), ("87000", "Limoges", "nouvelle-aquitaine"),
-    ("13001", "Marseille", "paca"), ("06000", "Nice", "paca"), ("83000", "Toulon", "paca"), ("84000", "Avignon", "paca"),
+    ("75001", "Paris", "idf-nord"),
+    ("75011", "Paris", "idf-nord"),
+    ("75018", "Paris", "idf-nord"),
+    ("93200", "Saint-Denis", "idf-nord"),
+    ("95100", "Argenteuil", "idf-nord"),
+    ("92100", "Boulogne-Billancourt", "idf-sud"),
+    ("94000", "Créteil", "idf-sud"),
+    ("91000", "Évry-Courcouronnes", "idf-sud"),
+    ("78000", "Versailles", "idf-sud"),
+    ("69001", "Lyon", "rhone-alpes"),
+    ("69100", "Villeurbanne", "rhone-alpes"),
+    ("38000", "Grenoble", "rhone-alpes"),
+    ("42000", "Saint-Étienne", "rhone-alpes"),
+    ("73000", "Chambéry", "rhone-alpes"),
+    ("59000", "Lille", "hauts-de-france"),
+    ("59100", "Roubaix", "hauts-de-france"),
+    ("62000", "Arras", "hauts-de-france"),
+    ("80000", "Amiens", "hauts-de-france"),
+    ("33000", "Bordeaux", "nouvelle-aquitaine"),
+    ("64100", "Bayonne", "nouvelle-aquitaine"),
+    ("87000", "Limoges", "nouvelle-aquitaine"),
+    ("13001", "Marseille", "paca"),
+    ("06000", "Nice", "paca"),
+    ("83000", "Toulon", "paca"),
+    ("84000", "Avignon", "paca"),
 ]
 NAME_PATTERNS = {
     "restaurant": ["Restaurant {n}", "Le Bistrot de {f}", "La Table de {f}", "L'Auberge {n}", "Chez {f}"],
     "brasserie": ["Brasserie du {p}", "Le Café de la {q}", "Brasserie {n}", "Le Bar des Sports"],
     "restauration-rapide": ["Snack {n}", "Burger & Co {n}", "Pizza {f}", "Le Kiosque {n}"],
-    "restauration-collective": ["Cantine scolaire de {c}", "Restaurant d'entreprise {n}", "EHPAD Les Tilleuls {c}", "Collège {n}"],
+    "restauration-collective": [
+        "Cantine scolaire de {c}",
+        "Restaurant d'entreprise {n}",
+        "EHPAD Les Tilleuls {c}",
+        "Collège {n}",
+    ],
     "hotel": ["Hôtel {n}", "Hôtel du {p}", "Le Relais {n}"],
     "traiteur": ["Traiteur {n}", "Les Saveurs de {f}", "Réceptions {n}"],
     "boulangerie": ["Boulangerie {n}", "Au Fournil de {f}", "La Mie {n}", "Pâtisserie {n}"],
@@ -58,17 +80,50 @@ NAME_PATTERNS = {
 }
 PLACES_NAMES = ["Port", "Marché", "Centre", "Commerce", "Théâtre", "Pont"]
 SQUARES = ["Gare", "Mairie", "Place", "Poste", "Halle"]
-JOBS = ["Gérant", "Chef de cuisine", "Responsable achats", "Directeur", "Second de cuisine", "Boulanger", "Économe"]
-PRODUCTS = [
-    "Crème fraîche 35 % 1 L", "Beurre doux 250 g", "Farine T55 25 kg", "Huile de tournesol 5 L", "Lait entier 1 L",
-    "Œufs frais x30", "Mozzarella 1 kg", "Jambon cuit 5 kg", "Frites surgelées 2,5 kg", "Eau minérale 1,5 L x6",
-    "Tomates pelées 4/4", "Sucre en poudre 5 kg", "Emmental râpé 1 kg", "Saumon fumé 1 kg", "Café grains 1 kg",
+JOBS = [
+    "Gérant",
+    "Chef de cuisine",
+    "Responsable achats",
+    "Directeur",
+    "Second de cuisine",
+    "Boulanger",
+    "Économe",
 ]
-COMPETITORS = ["Metro", "Promocash", "Transgourmet", "Sysco France", "Pomona", "Episaveurs", "Davigel", "France Boissons"]
+PRODUCTS = [
+    "Crème fraîche 35 % 1 L",
+    "Beurre doux 250 g",
+    "Farine T55 25 kg",
+    "Huile de tournesol 5 L",
+    "Lait entier 1 L",
+    "Œufs frais x30",
+    "Mozzarella 1 kg",
+    "Jambon cuit 5 kg",
+    "Frites surgelées 2,5 kg",
+    "Eau minérale 1,5 L x6",
+    "Tomates pelées 4/4",
+    "Sucre en poudre 5 kg",
+    "Emmental râpé 1 kg",
+    "Saumon fumé 1 kg",
+    "Café grains 1 kg",
+]
+COMPETITORS = [
+    "Metro",
+    "Promocash",
+    "Transgourmet",
+    "Sysco France",
+    "Pomona",
+    "Episaveurs",
+    "Davigel",
+    "France Boissons",
+]
 NOTES = [
-    "Préfère être appelé après le service de midi.", "Demande toujours le prix avant de commander.",
-    "Très attentif aux DLC.", "Souhaite recevoir le catalogue des nouveautés.", "Compare avec les prix de Metro.",
-    "Commande plus en saison (terrasse).", "Livraison par l'arrière-cour, sonner à l'interphone.",
+    "Préfère être appelé après le service de midi.",
+    "Demande toujours le prix avant de commander.",
+    "Très attentif aux DLC.",
+    "Souhaite recevoir le catalogue des nouveautés.",
+    "Compare avec les prix de Metro.",
+    "Commande plus en saison (terrasse).",
+    "Livraison par l'arrière-cour, sonner à l'interphone.",
 ]
 
 
@@ -111,8 +166,13 @@ def seed(ctx: DemoContext) -> None:
         )
         legal_form = rng.choice(["SARL", "SAS", "EURL", "SASU"])
         status = rng.choices(
-            [CompanyStatus.CUSTOMER, CompanyStatus.PROSPECT, CompanyStatus.SUSPECT, CompanyStatus.INACTIVE,
-             CompanyStatus.LOST],
+            [
+                CompanyStatus.CUSTOMER,
+                CompanyStatus.PROSPECT,
+                CompanyStatus.SUSPECT,
+                CompanyStatus.INACTIVE,
+                CompanyStatus.LOST,
+            ],
             weights=[70, 15, 5, 7, 3],
         )[0]
         rep = reps[index % len(reps)]
@@ -126,12 +186,22 @@ def seed(ctx: DemoContext) -> None:
             city=city,
             zone=zones.get(zone),
             segment=segments.get(code),
-            seats=rng.choice([None, 20, 30, 40, 60, 80, 120]) if code in ("restaurant", "brasserie", "hotel") else None,
+            seats=rng.choice([None, 20, 30, 40, 60, 80, 120])
+            if code in ("restaurant", "brasserie", "hotel")
+            else None,
             status=status,
             status_changed_at=now - dt.timedelta(days=rng.randint(10, 900)),
             engagement=(
-                Engagement.LOYAL if is_customer
-                else rng.choice([Engagement.NOT_CONTACTED, Engagement.CONTACTED, Engagement.INTERESTED, Engagement.OFFER_SENT])
+                Engagement.LOYAL
+                if is_customer
+                else rng.choice(
+                    [
+                        Engagement.NOT_CONTACTED,
+                        Engagement.CONTACTED,
+                        Engagement.INTERESTED,
+                        Engagement.OFFER_SENT,
+                    ]
+                )
             ),
             buying_motives=sorted(rng.sample(list(BuyingMotive.values), rng.randint(0, 2))),
             potential=Decimal(rng.choice([6000, 12000, 24000, 48000, 90000])),
@@ -144,7 +214,8 @@ def seed(ctx: DemoContext) -> None:
             outstanding=Decimal(rng.randint(0, 4000)) if is_customer else Decimal(0),
             delivery_weekdays=sorted(rng.sample(range(0, 5), rng.randint(1, 3))),
             call_frequency=rng.choices(
-                [CallFrequency.WEEKLY, CallFrequency.EVERY_N_WEEKS, CallFrequency.MONTHLY], weights=[70, 20, 10]
+                [CallFrequency.WEEKLY, CallFrequency.EVERY_N_WEEKS, CallFrequency.MONTHLY],
+                weights=[70, 20, 10],
             )[0],
             call_every_n_weeks=rng.choice([2, 3]) if rng.random() < 0.2 else 1,
             notes=rng.choice(NOTES) if rng.random() < 0.3 else "",
@@ -155,7 +226,13 @@ def seed(ctx: DemoContext) -> None:
 
     # A few deliberate duplicates for the duplicates screen: same SIRET, or same name in the same town.
     for original in companies[: max(3, count // 200)]:
-        twin = Company(**{f.attname: getattr(original, f.attname) for f in Company._meta.concrete_fields if f.attname != "id"})
+        twin = Company(
+            **{
+                f.attname: getattr(original, f.attname)
+                for f in Company._meta.concrete_fields
+                if f.attname != "id"
+            }
+        )
         twin.trade_name = original.trade_name.upper() if rng.random() < 0.5 else original.trade_name + " "
         twin.status = CompanyStatus.PROSPECT
         twin.notes = "Fiche créée en double lors d'un import."
@@ -173,8 +250,12 @@ def seed(ctx: DemoContext) -> None:
             first, last = fake.first_name(), fake.last_name()
             contacts.append(
                 Contact(
-                    company=company, first_name=first, last_name=last, job_title=rng.choice(JOBS),
-                    is_decision_maker=n == 0, is_order_contact=True,
+                    company=company,
+                    first_name=first,
+                    last_name=last,
+                    job_title=rng.choice(JOBS),
+                    is_decision_maker=n == 0,
+                    is_order_contact=True,
                     email=f"{fold(first).replace(' ', '')}.{fold(last).replace(' ', '')}@example.fr",
                     best_time=rng.choice(["", "", "avant 11 h", "après 15 h"]),
                     opt_out_email=rng.random() < 0.05,
@@ -186,13 +267,27 @@ def seed(ctx: DemoContext) -> None:
             length = rng.choice([30, 60, 90])
             start = dt.time(start_h, start_m)
             end_minutes = start_h * 60 + start_m + length
-            windows.append(CallWindow(company=company, weekday=weekday, start=start, end=dt.time(end_minutes // 60, end_minutes % 60)))
+            windows.append(
+                CallWindow(
+                    company=company,
+                    weekday=weekday,
+                    start=start,
+                    end=dt.time(end_minutes // 60, end_minutes % 60),
+                )
+            )
         if company.status in (CompanyStatus.CUSTOMER, CompanyStatus.INACTIVE, CompanyStatus.LOST):
             habits.append(_habits(company, rng, today))
     Contact.objects.bulk_create(contacts, batch_size=2000)
     for contact in contacts:
         if rng.random() < 0.5:
-            phones.append(Phone(company=contact.company, contact=contact, label=PhoneLabel.MOBILE, e164=_phone(rng, mobile=True)))
+            phones.append(
+                Phone(
+                    company=contact.company,
+                    contact=contact,
+                    label=PhoneLabel.MOBILE,
+                    e164=_phone(rng, mobile=True),
+                )
+            )
     Phone.objects.bulk_create(phones, batch_size=2000)
     CallWindow.objects.bulk_create(windows, batch_size=2000)
     CompanyHabits.objects.bulk_create(habits, batch_size=2000)
@@ -213,18 +308,32 @@ def seed(ctx: DemoContext) -> None:
         entries = rng.randint(1, 3) if company.rep.username != "televendeur" else rng.randint(3, 8)
         for k in range(entries):
             at = now - dt.timedelta(days=rng.randint(1, 120), minutes=rng.randint(0, 600))
-            outcome = rng.choice([Outcome.REACHED_ORDER, Outcome.REACHED_ORDER, Outcome.REACHED_NO_ORDER, Outcome.NOT_REACHED, Outcome.INFORMATION])
+            outcome = rng.choice(
+                [
+                    Outcome.REACHED_ORDER,
+                    Outcome.REACHED_ORDER,
+                    Outcome.REACHED_NO_ORDER,
+                    Outcome.NOT_REACHED,
+                    Outcome.INFORMATION,
+                ]
+            )
             interactions.append(
                 Interaction(
-                    company=company, contact=people[0] if people else None, kind=InteractionKind.CALL_OUT,
-                    occurred_at=at, author=company.rep, outcome=outcome,
+                    company=company,
+                    contact=people[0] if people else None,
+                    kind=InteractionKind.CALL_OUT,
+                    occurred_at=at,
+                    author=company.rep,
+                    outcome=outcome,
                     notes=rng.choice(NOTES) if rng.random() < 0.3 else "",
                     duration_seconds=rng.randint(60, 540) if outcome != Outcome.NOT_REACHED else None,
                     next_action=NextStepAction.CALLBACK if k == 0 and rng.random() < 0.15 else "",
                     next_action_at=at + dt.timedelta(days=7) if k == 0 else None,
                     next_action_owner=company.rep if k == 0 else None,
                     # A callback promised in the past was made: only future ones stay open.
-                    next_action_done_at=at + dt.timedelta(days=7) if k == 0 and at + dt.timedelta(days=7) < now else None,
+                    next_action_done_at=at + dt.timedelta(days=7)
+                    if k == 0 and at + dt.timedelta(days=7) < now
+                    else None,
                 )
             )
     Interaction.objects.bulk_create(interactions, batch_size=2000)
@@ -233,7 +342,9 @@ def seed(ctx: DemoContext) -> None:
     # Old prospects for the CNIL purge review: created four years ago, last contact three and a half.
     old = [c.pk for c in companies if c.status == CompanyStatus.PROSPECT][:5]
     four_years = now - dt.timedelta(days=4 * 365)
-    Company.objects.filter(pk__in=old).update(created_at=four_years, last_contact_at=now - dt.timedelta(days=1300))
+    Company.objects.filter(pk__in=old).update(
+        created_at=four_years, last_contact_at=now - dt.timedelta(days=1300)
+    )
     Interaction.objects.filter(company_id__in=old).delete()
     ctx.shared["companies_count"] = len(companies)
     ctx.log(f"  customers: {len(interactions)} timeline entries")
@@ -243,7 +354,11 @@ def _habits(company: Company, rng, today: dt.date) -> CompanyHabits:
     cycle = rng.choice([7, 7, 7, 14, 14, 30])
     basket = Decimal(rng.randint(120, 1400))
     orders = max(1, round(365 / cycle * rng.uniform(0.6, 1.0)))
-    lateness = rng.choice([0.2, 0.5, 0.8, 1.0, 1.3, 2.5]) if company.status == CompanyStatus.CUSTOMER else rng.uniform(3, 10)
+    lateness = (
+        rng.choice([0.2, 0.5, 0.8, 1.0, 1.3, 2.5])
+        if company.status == CompanyStatus.CUSTOMER
+        else rng.uniform(3, 10)
+    )
     usual_day = rng.randint(0, 4)
     last_order = today - dt.timedelta(days=int(cycle * lateness))
     last_order -= dt.timedelta(days=(last_order.weekday() - usual_day) % 7)  # on its usual order day
@@ -266,11 +381,16 @@ def _set_last_contact_and_search(companies, contacts_by_company, company_phones)
     from django.db.models import Max
 
     last = dict(
-        Interaction.objects.filter(kind=InteractionKind.CALL_OUT).values("company_id").annotate(m=Max("occurred_at")).values_list("company_id", "m")
+        Interaction.objects.filter(kind=InteractionKind.CALL_OUT)
+        .values("company_id")
+        .annotate(m=Max("occurred_at"))
+        .values_list("company_id", "m")
     )
     for company in companies:
         company.last_contact_at = last.get(company.pk)
-        company.search_text = build_search_text(company, contacts_by_company.get(company.pk, []), company_phones.get(company.pk, []))
+        company.search_text = build_search_text(
+            company, contacts_by_company.get(company.pk, []), company_phones.get(company.pk, [])
+        )
     Company.objects.bulk_update(companies, ["last_contact_at", "search_text"], batch_size=1000)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -41,7 +41,13 @@ def find_duplicates(*, user, limit: int = 200) -> list[DuplicatePair]:
         if key not in pairs or pairs[key][1] < score:
             pairs[key] = (reason, score)
 
-    sirets = visible.exclude(siret="").values("siret").annotate(n=Count("id")).filter(n__gt=1).values_list("siret", flat=True)
+    sirets = (
+        visible.exclude(siret="")
+        .values("siret")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("siret", flat=True)
+    )
     by_siret = defaultdict(list)
     for pk, siret in visible.filter(siret__in=list(sirets)).values_list("pk", "siret"):
         by_siret[siret].append(pk)
@@ -49,9 +55,16 @@ def find_duplicates(*, user, limit: int = 200) -> list[DuplicatePair]:
         for other in ids[1:]:
             add(ids[0], other, _("même SIRET"), 100)
 
-    shared = Phone.objects.filter(company__in=visible).values("e164").annotate(n=Count("company", distinct=True)).filter(n__gt=1)
+    shared = (
+        Phone.objects.filter(company__in=visible)
+        .values("e164")
+        .annotate(n=Count("company", distinct=True))
+        .filter(n__gt=1)
+    )
     by_phone = defaultdict(set)
-    for e164, company_id in Phone.objects.filter(e164__in=shared.values("e164"), company__in=visible).values_list("e164", "company_id"):
+    for e164, company_id in Phone.objects.filter(
+        e164__in=shared.values("e164"), company__in=visible
+    ).values_list("e164", "company_id"):
         by_phone[e164].add(company_id)
     for ids in by_phone.values():
         ordered = sorted(ids)
@@ -59,7 +72,9 @@ def find_duplicates(*, user, limit: int = 200) -> list[DuplicatePair]:
             add(ordered[0], other, _("même téléphone"), 95)
 
     by_postcode = defaultdict(list)
-    for pk, legal, trade, postcode in visible.exclude(postcode="").values_list("pk", "legal_name", "trade_name", "postcode"):
+    for pk, legal, trade, postcode in visible.exclude(postcode="").values_list(
+        "pk", "legal_name", "trade_name", "postcode"
+    ):
         by_postcode[postcode].append((pk, fold(trade or legal)))
     for rows in by_postcode.values():
         for i, (pk_a, name_a) in enumerate(rows):

@@ -21,18 +21,38 @@ def safe_cell(value) -> object:
 
 def portfolio_rows(companies: Iterable) -> tuple[list[str], Iterable[list]]:
     header = [
-        _("N°"), _("Raison sociale"), _("Enseigne"), _("SIRET"), _("Statut"), _("Typologie"), _("Code postal"),
-        _("Ville"), _("Zone"), _("Télévendeur"), _("Classe ABC"), _("CA 12 mois"), _("Dernier contact"),
+        _("N°"),
+        _("Raison sociale"),
+        _("Enseigne"),
+        _("SIRET"),
+        _("Statut"),
+        _("Typologie"),
+        _("Code postal"),
+        _("Ville"),
+        _("Zone"),
+        _("Télévendeur"),
+        _("Classe ABC"),
+        _("CA 12 mois"),
+        _("Dernier contact"),
     ]
 
     def rows():
         for c in companies:
             habits = getattr(c, "habits", None)
             yield [
-                c.pk, c.legal_name, c.trade_name, c.siret, str(c.get_status_display()),
-                c.segment.name if c.segment else "", c.postcode, c.city, c.zone.name if c.zone else "",
-                str(c.rep) if c.rep else "", habits.abc_class if habits else "",
-                habits.revenue_12m if habits else "", c.last_contact_at.date().isoformat() if c.last_contact_at else "",
+                c.pk,
+                c.legal_name,
+                c.trade_name,
+                c.siret,
+                str(c.get_status_display()),
+                c.segment.name if c.segment else "",
+                c.postcode,
+                c.city,
+                c.zone.name if c.zone else "",
+                str(c.rep) if c.rep else "",
+                habits.abc_class if habits else "",
+                habits.revenue_12m if habits else "",
+                c.last_contact_at.date().isoformat() if c.last_contact_at else "",
             ]
 
     return header, rows()

@@ -42,20 +42,28 @@ class PortfolioFilter(django_filters.FilterSet):
         label=_("Recherche"),
         method="search",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Nom, ville, code postal, SIRET, téléphone, interlocuteur…"),
-                   "data-page-search": "", "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": _("Nom, ville, code postal, SIRET, téléphone, interlocuteur…"),
+                "data-page-search": "",
+                "autocomplete": "off",
+            }
         ),
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Statut"), choices=CompanyStatus.choices, widget=forms.CheckboxSelectMultiple
     )
-    segment = django_filters.ModelChoiceFilter(label=_("Typologie"), queryset=Segment.objects.filter(is_active=True))
+    segment = django_filters.ModelChoiceFilter(
+        label=_("Typologie"), queryset=Segment.objects.filter(is_active=True)
+    )
     abc = django_filters.ChoiceFilter(
         label=_("Classe ABC"), field_name="habits__abc_class", choices=[("A", "A"), ("B", "B"), ("C", "C")]
     )
     zone = django_filters.ModelChoiceFilter(label=_("Zone"), queryset=Zone.objects.all())
     rep = django_filters.ModelChoiceFilter(label=_("Télévendeur"), queryset=User.objects.none())
-    call_day = django_filters.ChoiceFilter(label=_("Jour d'appel"), choices=Weekday.choices, method="filter_call_day")
+    call_day = django_filters.ChoiceFilter(
+        label=_("Jour d'appel"), choices=Weekday.choices, method="filter_call_day"
+    )
     late = django_filters.BooleanFilter(
         label=_("En retard sur son cycle"), method="filter_late", widget=forms.CheckboxInput
     )
@@ -65,7 +73,9 @@ class PortfolioFilter(django_filters.FilterSet):
     never_contacted = django_filters.BooleanFilter(
         label=_("Prospects jamais contactés"), method="filter_never_contacted", widget=forms.CheckboxInput
     )
-    sort = django_filters.ChoiceFilter(label=_("Tri"), choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        label=_("Tri"), choices=SORT_CHOICES, method="filter_sort", empty_label=None
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,17 +33,24 @@ def clean_phone(value: str) -> str:
         return ""
     e164 = to_e164(value)
     if e164 is None:
-        raise ValidationError(_("Numéro de téléphone invalide : tapez par exemple 01 23 45 67 89 ou +33 6 12 34 56 78."))
+        raise ValidationError(
+            _("Numéro de téléphone invalide : tapez par exemple 01 23 45 67 89 ou +33 6 12 34 56 78.")
+        )
     return e164
 
 
 class CompanyForm(forms.ModelForm):
     buying_motives = forms.MultipleChoiceField(
-        label=_("Mobiles d'achat (SONCAS)"), choices=BuyingMotive.choices, required=False,
+        label=_("Mobiles d'achat (SONCAS)"),
+        choices=BuyingMotive.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     delivery_weekdays = forms.TypedMultipleChoiceField(
-        label=_("Jours de livraison"), choices=Weekday.choices, coerce=int, required=False,
+        label=_("Jours de livraison"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     phone_main = forms.CharField(label=_("Téléphone (standard)"), required=False, max_length=30)
@@ -52,11 +59,35 @@ class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = [
-            "legal_name", "trade_name", "siret", "vat_number", "status", "segment", "zone",
-            "address_line1", "address_line2", "postcode", "city",
-            "rep", "field_rep", "payment_terms", "credit_limit", "preferred_channel", "delivery_weekdays",
-            "call_frequency", "call_every_n_weeks", "size", "employees", "seats", "annual_revenue",
-            "engagement", "buying_motives", "potential", "needs", "competitor", "notes",
+            "legal_name",
+            "trade_name",
+            "siret",
+            "vat_number",
+            "status",
+            "segment",
+            "zone",
+            "address_line1",
+            "address_line2",
+            "postcode",
+            "city",
+            "rep",
+            "field_rep",
+            "payment_terms",
+            "credit_limit",
+            "preferred_channel",
+            "delivery_weekdays",
+            "call_frequency",
+            "call_every_n_weeks",
+            "size",
+            "employees",
+            "seats",
+            "annual_revenue",
+            "engagement",
+            "buying_motives",
+            "potential",
+            "needs",
+            "competitor",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "needs": forms.Textarea(attrs={"rows": 3})}
 
@@ -111,7 +142,16 @@ class QualificationForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = ["engagement", "needs", "potential", "buying_motives", "competitor", "size", "seats", "employees"]
+        fields = [
+            "engagement",
+            "needs",
+            "potential",
+            "buying_motives",
+            "competitor",
+            "size",
+            "seats",
+            "employees",
+        ]
         widgets = {"needs": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -122,8 +162,15 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "civility", "first_name", "last_name", "job_title", "is_decision_maker", "is_order_contact",
-            "email", "best_time", "language",
+            "civility",
+            "first_name",
+            "last_name",
+            "job_title",
+            "is_decision_maker",
+            "is_order_contact",
+            "email",
+            "best_time",
+            "language",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -157,15 +204,21 @@ class ConsentForm(forms.Form):
         choices=[("1", _("Accepte d'être contactée")), ("0", _("Refuse (opposition)"))],
         coerce=lambda v: v == "1",
     )
-    source = forms.ChoiceField(label=_("Recueilli"), choices=ConsentSource.choices, initial=ConsentSource.PHONE_CALL)
+    source = forms.ChoiceField(
+        label=_("Recueilli"), choices=ConsentSource.choices, initial=ConsentSource.PHONE_CALL
+    )
     note = forms.CharField(label=_("Précision"), required=False, max_length=200)
 
 
 class InteractionForm(forms.Form):
     """The quick "log a contact" form of the customer file."""
 
-    kind = forms.ChoiceField(label=_("Type"), choices=InteractionKind.loggable(), initial=InteractionKind.CALL_OUT)
-    contact = forms.ModelChoiceField(label=_("Interlocuteur"), queryset=Contact.objects.none(), required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=InteractionKind.loggable(), initial=InteractionKind.CALL_OUT
+    )
+    contact = forms.ModelChoiceField(
+        label=_("Interlocuteur"), queryset=Contact.objects.none(), required=False
+    )
     outcome = forms.ChoiceField(label=_("Issue"), choices=Outcome.choices, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     duration_minutes = forms.IntegerField(label=_("Durée (min)"), required=False, min_value=0, max_value=600)
@@ -217,13 +270,23 @@ class InteractionForm(forms.Form):
 
 
 class CallWindowForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Jour"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False)
-    start = forms.TimeField(label=_("De"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end = forms.TimeField(label=_("À"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    weekday = forms.TypedChoiceField(
+        label=_("Jour"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False
+    )
+    start = forms.TimeField(
+        label=_("De"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label=_("À"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
 
     def clean(self) -> dict:
         data = super().clean()
-        filled = [data.get("weekday") not in (None, ""), data.get("start") is not None, data.get("end") is not None]
+        filled = [
+            data.get("weekday") not in (None, ""),
+            data.get("start") is not None,
+            data.get("end") is not None,
+        ]
         if any(filled) and not all(filled):
             raise ValidationError(_("Renseignez le jour, l'heure de début et l'heure de fin."))
         if all(filled) and data["end"] <= data["start"]:
@@ -274,15 +337,21 @@ class ImportMappingForm(forms.Form):
             )
 
     def mapping(self) -> dict[str, str]:
-        return {header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers) if header}
+        return {
+            header: self.cleaned_data.get(f"col_{i}", "") for i, header in enumerate(self.headers) if header
+        }
 
 
 class ImportConfirmForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Que faire ?"),
-        choices=[("all", _("Tout importer (rien si une ligne est en erreur)")),
-                 ("valid_only", _("Importer seulement les lignes valides"))],
+        choices=[
+            ("all", _("Tout importer (rien si une ligne est en erreur)")),
+            ("valid_only", _("Importer seulement les lignes valides")),
+        ],
         widget=forms.RadioSelect,
         initial="all",
     )
-    skip_duplicates = forms.BooleanField(label=_("Ne pas importer les doublons probables"), required=False, initial=True)
+    skip_duplicates = forms.BooleanField(
+        label=_("Ne pas importer les doublons probables"), required=False, initial=True
+    )

@@ -43,7 +43,9 @@ class Target:
 
 
 TARGETS: dict[str, Target] = {
-    "legal_name": Target(gettext_lazy("Raison sociale"), ("raison sociale", "societe", "nom", "company", "name"), True),
+    "legal_name": Target(
+        gettext_lazy("Raison sociale"), ("raison sociale", "societe", "nom", "company", "name"), True
+    ),
     "trade_name": Target(gettext_lazy("Enseigne"), ("enseigne", "nom commercial", "trade name")),
     "siret": Target(gettext_lazy("SIRET"), ("siret", "n siret")),
     "vat_number": Target(gettext_lazy("N° TVA"), ("tva", "n tva", "vat", "tva intracommunautaire")),
@@ -60,7 +62,9 @@ TARGETS: dict[str, Target] = {
     "credit_limit": Target(gettext_lazy("Encours autorisé"), ("encours autorise", "plafond", "credit")),
     "notes": Target(gettext_lazy("Notes"), ("notes", "commentaire", "remarques")),
     "contact_first_name": Target(gettext_lazy("Interlocuteur : prénom"), ("prenom", "contact prenom")),
-    "contact_last_name": Target(gettext_lazy("Interlocuteur : nom"), ("contact", "nom du contact", "contact nom", "interlocuteur")),
+    "contact_last_name": Target(
+        gettext_lazy("Interlocuteur : nom"), ("contact", "nom du contact", "contact nom", "interlocuteur")
+    ),
     "contact_job_title": Target(gettext_lazy("Interlocuteur : fonction"), ("fonction", "poste")),
     "contact_email": Target(gettext_lazy("Interlocuteur : e-mail"), ("email", "e mail", "mail", "courriel")),
     "contact_mobile": Target(gettext_lazy("Interlocuteur : portable"), ("portable", "mobile", "gsm")),
@@ -118,7 +122,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]]]:
         # data_only=False: a formula arrives as its text ("=..."), which check_row refuses with a message.
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("Ce fichier Excel est illisible ou protégé : enregistrez-le au format .xlsx.")) from exc
+        raise ImportFileError(
+            _("Ce fichier Excel est illisible ou protégé : enregistrez-le au format .xlsx.")
+        ) from exc
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
@@ -176,16 +182,22 @@ class Lookups:
         self.statuses = {fold(str(label)): value for value, label in CompanyStatus.choices} | {
             v: v for v in CompanyStatus.values
         }
-        self.terms = {fold(str(label)): value for value, label in PaymentTerms.choices} | {v: v for v in PaymentTerms.values}
+        self.terms = {fold(str(label)): value for value, label in PaymentTerms.choices} | {
+            v: v for v in PaymentTerms.values
+        }
+        self.row_label = _("ligne %(n)s")
         self.by_siret: dict[str, tuple[int | None, str]] = {}
         self.by_name: dict[tuple[str, str], tuple[int | None, str]] = {}
-        for pk, siret, legal, trade, postcode in Company.objects.values_list("pk", "siret", "legal_name", "trade_name", "postcode"):
+        for pk, siret, legal, trade, postcode in Company.objects.values_list(
+            "pk", "siret", "legal_name", "trade_name", "postcode"
+        ):
             name = trade or legal
             if siret:
                 self.by_siret[siret] = (pk, name)
             self.by_name[(fold(name), postcode)] = (pk, name)
         self.by_phone: dict[str, tuple[int | None, str]] = {
-            e164: (pk, name) for e164, pk, name in Phone.objects.values_list("e164", "company_id", "company__legal_name")
+            e164: (pk, name)
+            for e164, pk, name in Phone.objects.values_list("e164", "company_id", "company__legal_name")
         }
 
 
@@ -198,8 +210,12 @@ def check_row(number: int, cells: dict[str, str], lookups: Lookups, column_of: d
         result.errors.append((column_of.get(target, str(TARGETS[target].label)), str(message)))
 
     for target, value in cells.items():
-        if value.startswith(FORMULA_PREFIXES) and not (target in ("phone", "contact_mobile") and value.startswith("+")):
-            error(target, _("Formule de tableur refusée : la cellule commence par « %(c)s ».") % {"c": value[0]})
+        if value.startswith(FORMULA_PREFIXES) and not (
+            target in ("phone", "contact_mobile") and value.startswith("+")
+        ):
+            error(
+                target, _("Formule de tableur refusée : la cellule commence par « %(c)s ».") % {"c": value[0]}
+            )
             cells[target] = ""
     for target, spec in TARGETS.items():
         if spec.required and not cells.get(target):
@@ -220,10 +236,26 @@ def check_row(number: int, cells: dict[str, str], lookups: Lookups, column_of: d
         error("postcode", _("Un code postal français compte 5 chiffres."))
     data["postcode"] = postcode
     for target, table, message in (
-        ("segment", lookups.segments, _("Typologie inconnue : « %(v)s ».")),
-        ("zone", lookups.zones, _("Zone inconnue : « %(v)s ».")),
-        ("status", lookups.statuses, _("Statut inconnu : « %(v)s » (suspect, prospect, client, inactif, perdu).")),
-        ("payment_terms", lookups.terms, _("Conditions de paiement inconnues : « %(v)s ».")),
+        (
+            "segment",
+            lookups.segments,
+            gettext_lazy("Typologie inconnue : « %(v)s »."),
+        ),
+        (
+            "zone",
+            lookups.zones,
+            gettext_lazy("Zone inconnue : « %(v)s »."),
+        ),
+        (
+            "status",
+            lookups.statuses,
+            gettext_lazy("Statut inconnu : « %(v)s » (suspect, prospect, client, inactif, perdu)."),
+        ),
+        (
+            "payment_terms",
+            lookups.terms,
+            gettext_lazy("Conditions de paiement inconnues : « %(v)s »."),
+        ),
     ):
         raw = cells.get(target, "")
         if raw:
@@ -238,7 +270,13 @@ def check_row(number: int, cells: dict[str, str], lookups: Lookups, column_of: d
         data["rep"] = rep
     if cells.get("credit_limit"):
         try:
-            amount = Decimal(cells["credit_limit"].replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", "."))
+            amount = Decimal(
+                cells["credit_limit"]
+                .replace("\u00a0", "")
+                .replace(" ", "")
+                .replace("€", "")
+                .replace(",", ".")
+            )
             if amount < 0:
                 raise InvalidOperation
             data["credit_limit"] = amount
@@ -267,15 +305,15 @@ def check_row(number: int, cells: dict[str, str], lookups: Lookups, column_of: d
         name = data["trade_name"] or data["legal_name"]
         if data.get("siret") and data["siret"] in lookups.by_siret:
             pk, other = lookups.by_siret[data["siret"]]
-            result.duplicate_of = (pk, other, _("même SIRET"))
+            result.duplicate_of = (pk, other, gettext_lazy("même SIRET"))
         elif data.get("phone") and data["phone"] in lookups.by_phone:
             pk, other = lookups.by_phone[data["phone"]]
-            result.duplicate_of = (pk, other, _("même téléphone"))
+            result.duplicate_of = (pk, other, gettext_lazy("même téléphone"))
         elif (fold(name), data["postcode"]) in lookups.by_name:
             pk, other = lookups.by_name[(fold(name), data["postcode"])]
-            result.duplicate_of = (pk, other, _("même nom, même code postal"))
+            result.duplicate_of = (pk, other, gettext_lazy("même nom, même code postal"))
         # Later rows of the same file are compared with this one too.
-        marker = (None, f"{_('ligne')} {number}")
+        marker = (None, lookups.row_label % {"n": number})
         if data.get("siret"):
             lookups.by_siret.setdefault(data["siret"], marker)
         if data.get("phone"):

@@ -107,44 +107,75 @@ class Company(BaseModel):
     city = models.CharField(_("ville"), max_length=100, blank=True)
     country = models.CharField(_("pays"), max_length=2, default="FR")
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, null=True, blank=True)
-    segment = models.ForeignKey(Segment, verbose_name=_("typologie"), on_delete=models.PROTECT, null=True, blank=True)
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("typologie"), on_delete=models.PROTECT, null=True, blank=True
+    )
     size = models.CharField(_("taille"), max_length=10, choices=CompanySize.choices, blank=True)
     employees = models.PositiveIntegerField(_("effectif"), null=True, blank=True)
     seats = models.PositiveIntegerField(_("couverts / capacité"), null=True, blank=True)
     annual_revenue = models.DecimalField(
         _("chiffre d'affaires annuel du client (€)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    status = models.CharField(_("statut"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.PROSPECT)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.PROSPECT
+    )
     status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now)
     engagement = models.CharField(
-        _("avancement commercial"), max_length=20, choices=Engagement.choices, default=Engagement.NOT_CONTACTED
+        _("avancement commercial"),
+        max_length=20,
+        choices=Engagement.choices,
+        default=Engagement.NOT_CONTACTED,
     )
     buying_motives = models.JSONField(_("mobiles d'achat (SONCAS)"), default=list, blank=True)
     potential = models.DecimalField(
-        _("potentiel annuel (€ HT)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("potentiel annuel (€ HT)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     needs = models.TextField(_("besoins exprimés"), blank=True)
     competitor = models.CharField(_("fournisseur actuel / concurrent"), max_length=120, blank=True)
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("équipe"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Team",
+        verbose_name=_("équipe"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("télévendeur"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="portfolio", limit_choices_to={"role": Role.REP},
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("télévendeur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio",
+        limit_choices_to={"role": Role.REP},
     )
     field_rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("commercial itinérant"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="field_portfolio", limit_choices_to={"role": Role.FIELD_REP},
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commercial itinérant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="field_portfolio",
+        limit_choices_to={"role": Role.FIELD_REP},
     )
     payment_terms = models.CharField(
         _("conditions de paiement"), max_length=20, choices=PaymentTerms.choices, default=PaymentTerms.DAYS_30
     )
     credit_limit = models.DecimalField(
-        _("encours autorisé (€)"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        _("encours autorisé (€)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    outstanding = models.DecimalField(_("encours actuel (€)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    outstanding = models.DecimalField(
+        _("encours actuel (€)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
     preferred_channel = models.CharField(
         _("canal préféré"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
@@ -169,8 +200,12 @@ class Company(BaseModel):
             models.Index(fields=["status", "last_contact_at"], name="company_status_contact"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(call_every_n_weeks__gte=1), name="company_call_every_n_weeks_positive"),
-            models.CheckConstraint(condition=Q(credit_limit__gte=0), name="company_credit_limit_not_negative"),
+            models.CheckConstraint(
+                condition=Q(call_every_n_weeks__gte=1), name="company_call_every_n_weeks_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_limit__gte=0), name="company_credit_limit_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +272,9 @@ class CallWindow(BaseModel):
         verbose_name_plural = _("créneaux d'appel")
         ordering = ["weekday", "start"]
         indexes = [models.Index(fields=["weekday", "company"], name="callwindow_weekday_company")]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="callwindow_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="callwindow_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
@@ -255,7 +292,9 @@ class ClosurePeriod(BaseModel):
         verbose_name = _("fermeture")
         verbose_name_plural = _("fermetures")
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="closure_end_after_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
@@ -273,7 +312,9 @@ class Contact(BaseModel):
     is_order_contact = models.BooleanField(_("passe les commandes"), default=False)
     email = models.EmailField(_("e-mail"), blank=True)
     best_time = models.CharField(_("meilleur moment pour appeler"), max_length=120, blank=True)
-    language = models.CharField(_("langue"), max_length=5, default="fr", choices=[("fr", "Français"), ("en", "English")])
+    language = models.CharField(
+        _("langue"), max_length=5, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
     opt_out_phone = models.BooleanField(_("refuse le téléphone"), default=False)
     opt_out_email = models.BooleanField(_("refuse les e-mails"), default=False)
     opt_out_sms = models.BooleanField(_("refuse les SMS"), default=False)
@@ -297,8 +338,12 @@ class Phone(BaseModel):
     """A phone number of a company (switchboard) or of one of its contacts, stored in E.164."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="phones")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones", null=True, blank=True)
-    label = models.CharField(_("libellé"), max_length=20, choices=PhoneLabel.choices, default=PhoneLabel.OFFICE)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="phones", null=True, blank=True
+    )
+    label = models.CharField(
+        _("libellé"), max_length=20, choices=PhoneLabel.choices, default=PhoneLabel.OFFICE
+    )
     e164 = models.CharField(_("numéro"), max_length=20, db_index=True)
 
     class Meta:
@@ -320,7 +365,9 @@ class ConsentEvent(BaseModel):
     granted = models.BooleanField(_("accepte"))
     source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
     note = models.CharField(_("précision"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consentement")
@@ -337,9 +384,13 @@ class CompanyHabits(models.Model):
     average_basket = models.DecimalField(_("panier moyen (€ HT)"), max_digits=12, decimal_places=2, default=0)
     orders_12m = models.PositiveIntegerField(_("commandes sur 12 mois"), default=0)
     revenue_12m = models.DecimalField(_("CA 12 mois (€ HT)"), max_digits=14, decimal_places=2, default=0)
-    revenue_prev_12m = models.DecimalField(_("CA 12 mois précédents (€ HT)"), max_digits=14, decimal_places=2, default=0)
+    revenue_prev_12m = models.DecimalField(
+        _("CA 12 mois précédents (€ HT)"), max_digits=14, decimal_places=2, default=0
+    )
     last_order_date = models.DateField(_("dernière commande"), null=True, blank=True)
-    next_expected_order = models.DateField(_("prochaine commande attendue"), null=True, blank=True, db_index=True)
+    next_expected_order = models.DateField(
+        _("prochaine commande attendue"), null=True, blank=True, db_index=True
+    )
     abc_class = models.CharField(_("classe ABC"), max_length=1, blank=True, db_index=True)
     top_products = models.JSONField(_("produits principaux"), default=list, blank=True)
     computed_at = models.DateTimeField(_("calculé le"), default=timezone.now)
@@ -347,6 +398,9 @@ class CompanyHabits(models.Model):
     class Meta:
         verbose_name = _("habitudes d'achat")
         verbose_name_plural = _("habitudes d'achat")
+
+    def __str__(self) -> str:
+        return f"{self.company_id}"
 
     def is_late(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -362,7 +416,9 @@ class CompanyHabits(models.Model):
     def trend_pct(self) -> Decimal | None:
         if not self.revenue_prev_12m:
             return None
-        return ((self.revenue_12m - self.revenue_prev_12m) / self.revenue_prev_12m * 100).quantize(Decimal("0.1"))
+        return ((self.revenue_12m - self.revenue_prev_12m) / self.revenue_prev_12m * 100).quantize(
+            Decimal("0.1")
+        )
 
     @property
     def usual_weekday_labels(self) -> list[str]:
@@ -383,21 +439,33 @@ class Interaction(BaseModel):
     """
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="interactions")
-    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="interactions"
+    )
     kind = models.CharField(_("type"), max_length=20, choices=InteractionKind.choices)
     occurred_at = models.DateTimeField(_("date"), default=timezone.now)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     outcome = models.CharField(_("issue"), max_length=20, choices=Outcome.choices, blank=True)
     subject = models.CharField(_("objet"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     duration_seconds = models.PositiveIntegerField(_("durée (s)"), null=True, blank=True)
-    next_action = models.CharField(_("prochaine étape"), max_length=20, choices=NextStepAction.choices, blank=True)
+    next_action = models.CharField(
+        _("prochaine étape"), max_length=20, choices=NextStepAction.choices, blank=True
+    )
     next_action_note = models.CharField(_("précision"), max_length=200, blank=True)
     next_action_at = models.DateTimeField(_("pour le"), null=True, blank=True)
     next_action_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="next_steps",
     )
     next_action_done_at = models.DateTimeField(_("fait le"), null=True, blank=True)
@@ -418,7 +486,8 @@ class Interaction(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(next_action="") | Q(next_action_at__isnull=False), name="interaction_next_step_has_date"
+                condition=Q(next_action="") | Q(next_action_at__isnull=False),
+                name="interaction_next_step_has_date",
             )
         ]
 
@@ -457,6 +526,9 @@ class GdprLog(models.Model):
         verbose_name_plural = _("journal RGPD")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.subject}"
+
 
 class ImportJob(BaseModel):
     """An import of companies and contacts from a CSV or XLSX file: mapping, dry run, then import."""
@@ -479,11 +551,16 @@ class ImportJob(BaseModel):
     headers = models.JSONField(default=list)
     mapping = models.JSONField(_("correspondance"), default=dict)
     default_rep = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("télévendeur par défaut"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("télévendeur par défaut"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    default_status = models.CharField(_("statut par défaut"), max_length=10, choices=CompanyStatus.choices,
-                                      default=CompanyStatus.PROSPECT)
+    default_status = models.CharField(
+        _("statut par défaut"), max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.PROSPECT
+    )
     status = models.CharField(_("état"), max_length=12, choices=Status.choices, default=Status.MAPPING)
     mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
     skip_duplicates = models.BooleanField(_("ignorer les doublons probables"), default=True)

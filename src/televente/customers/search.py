@@ -36,7 +36,9 @@ def filter_companies(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "sqlite":
         match = " AND ".join(f'"{t}"*' for t in terms)
         return queryset.extra(
-            where=["customers_company.id IN (SELECT rowid FROM customers_company_fts WHERE customers_company_fts MATCH %s)"],
+            where=[
+                "customers_company.id IN (SELECT rowid FROM customers_company_fts WHERE customers_company_fts MATCH %s)"
+            ],
             params=[match],
         )
     for term in terms:
@@ -46,7 +48,8 @@ def filter_companies(queryset: QuerySet, query: str) -> QuerySet:
 
 SQLITE_SETUP = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS customers_company_fts USING fts5(
-        search_text, content='customers_company', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        search_text, content='customers_company', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+        prefix='2 3 4'
     )""",
     """CREATE TRIGGER IF NOT EXISTS customers_company_fts_ai AFTER INSERT ON customers_company BEGIN
         INSERT INTO customers_company_fts(rowid, search_text) VALUES (new.id, new.search_text);

@@ -24,9 +24,24 @@ def portfolio(*, user, params: QueryDict) -> PortfolioFilter:
         Company.objects.visible_to(user)
         .select_related("segment", "zone", "rep", "habits")
         .only(
-            "id", "legal_name", "trade_name", "sort_name", "city", "postcode", "status", "last_contact_at",
-            "potential", "segment__name", "zone__name", "rep__first_name", "rep__last_name", "rep__username",
-            "habits__abc_class", "habits__revenue_12m", "habits__next_expected_order", "habits__last_order_date",
+            "id",
+            "legal_name",
+            "trade_name",
+            "sort_name",
+            "city",
+            "postcode",
+            "status",
+            "last_contact_at",
+            "potential",
+            "segment__name",
+            "zone__name",
+            "rep__first_name",
+            "rep__last_name",
+            "rep__username",
+            "habits__abc_class",
+            "habits__revenue_12m",
+            "habits__next_expected_order",
+            "habits__last_order_date",
         )
     )
     data = params.copy()
@@ -90,7 +105,9 @@ def company_file(*, user, pk: int) -> CompanyFile | None:
     )
 
 
-def timeline_page(*, company: Company, before: tuple[datetime, int] | None = None) -> tuple[list[Interaction], bool]:
+def timeline_page(
+    *, company: Company, before: tuple[datetime, int] | None = None
+) -> tuple[list[Interaction], bool]:
     """One page of the timeline, newest first; keyset pagination so page 50 costs what page 1 does."""
     qs = Interaction.objects.filter(company=company).select_related("author", "contact", "next_action_owner")
     if before is not None:

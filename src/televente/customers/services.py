@@ -44,16 +44,54 @@ from .search import build_search_text
 from .signals import company_merged
 
 COMPANY_FIELDS = {
-    "legal_name", "trade_name", "siret", "vat_number", "address_line1", "address_line2", "postcode", "city",
-    "country", "zone", "segment", "size", "employees", "seats", "annual_revenue", "status", "engagement",
-    "buying_motives", "potential", "needs", "competitor", "rep", "field_rep", "payment_terms", "credit_limit",
-    "preferred_channel", "delivery_weekdays", "call_frequency", "call_every_n_weeks", "notes",
+    "legal_name",
+    "trade_name",
+    "siret",
+    "vat_number",
+    "address_line1",
+    "address_line2",
+    "postcode",
+    "city",
+    "country",
+    "zone",
+    "segment",
+    "size",
+    "employees",
+    "seats",
+    "annual_revenue",
+    "status",
+    "engagement",
+    "buying_motives",
+    "potential",
+    "needs",
+    "competitor",
+    "rep",
+    "field_rep",
+    "payment_terms",
+    "credit_limit",
+    "preferred_channel",
+    "delivery_weekdays",
+    "call_frequency",
+    "call_every_n_weeks",
+    "notes",
 }
 CONTACT_FIELDS = {
-    "civility", "first_name", "last_name", "job_title", "is_decision_maker", "is_order_contact", "email",
-    "best_time", "language",
+    "civility",
+    "first_name",
+    "last_name",
+    "job_title",
+    "is_decision_maker",
+    "is_order_contact",
+    "email",
+    "best_time",
+    "language",
 }
-CONTACT_KINDS = {InteractionKind.CALL_OUT, InteractionKind.CALL_IN, InteractionKind.EMAIL, InteractionKind.VISIT}
+CONTACT_KINDS = {
+    InteractionKind.CALL_OUT,
+    InteractionKind.CALL_IN,
+    InteractionKind.EMAIL,
+    InteractionKind.VISIT,
+}
 
 
 def _check_can_edit(company: Company, by: User) -> None:
@@ -165,7 +203,9 @@ def _phone_add(*, company: Company, contact: Contact | None, label: str, raw: st
         return None
     e164 = to_e164(raw)
     if e164 is None:
-        raise DomainError(_("Le numéro « %(raw)s » n'est pas un numéro de téléphone valide.") % {"raw": raw}, field="phone")
+        raise DomainError(
+            _("Le numéro « %(raw)s » n'est pas un numéro de téléphone valide.") % {"raw": raw}, field="phone"
+        )
     return Phone.objects.create(company=company, contact=contact, label=label or PhoneLabel.OFFICE, e164=e164)
 
 
@@ -182,7 +222,11 @@ def company_phones_set(*, company: Company, by: User, phones: Iterable[tuple[str
 
 @transaction.atomic
 def contact_save(
-    *, company: Company, by: User, data: Mapping[str, Any], phones: Iterable[tuple[str, str]] | None = None,
+    *,
+    company: Company,
+    by: User,
+    data: Mapping[str, Any],
+    phones: Iterable[tuple[str, str]] | None = None,
     contact: Contact | None = None,
 ) -> Contact:
     """Create or update a contact with its phones (replaced when given)."""
@@ -218,7 +262,13 @@ def contact_save(
 
 @transaction.atomic
 def contact_set_consent(
-    *, contact: Contact, by: User, channel: str, granted: bool, source: str = ConsentSource.PHONE_CALL, note: str = ""
+    *,
+    contact: Contact,
+    by: User,
+    channel: str,
+    granted: bool,
+    source: str = ConsentSource.PHONE_CALL,
+    note: str = "",
 ) -> ConsentEvent:
     """Record consent or opt-out for a channel; an opt-out is obeyed by every feature from now on."""
     _check_can_edit(contact.company, by)
@@ -244,23 +294,31 @@ def contact_set_consent(
 
 
 @transaction.atomic
-def call_windows_set(*, company: Company, by: User, windows: Iterable[tuple[int, time, time]]) -> list[CallWindow]:
+def call_windows_set(
+    *, company: Company, by: User, windows: Iterable[tuple[int, time, time]]
+) -> list[CallWindow]:
     """Replace the call windows; overlapping windows on one day are refused."""
     _check_can_edit(company, by)
     rows = sorted(windows)
-    for (day_a, start_a, end_a), (day_b, start_b, _end_b) in zip(rows, rows[1:], strict=False):
+    for (day_a, _start_a, end_a), (day_b, start_b, _end_b) in zip(rows, rows[1:], strict=False):
         if day_a == day_b and start_b < end_a:
             raise DomainError(_("Deux créneaux du même jour se chevauchent."), field="windows")
     for _day, start, end in rows:
         if end <= start:
-            raise DomainError(_("L'heure de fin d'un créneau doit suivre son heure de début."), field="windows")
+            raise DomainError(
+                _("L'heure de fin d'un créneau doit suivre son heure de début."), field="windows"
+            )
     with set_actor(by):
         company.call_windows.all().delete()
         created = CallWindow.objects.bulk_create(
             [CallWindow(company=company, weekday=d, start=s, end=e) for d, s, e in rows]
         )
     interaction_record(
-        company=company, kind=InteractionKind.SYSTEM, by=by, subject=_("Créneaux d'appel modifiés"), touch_contact=False
+        company=company,
+        kind=InteractionKind.SYSTEM,
+        by=by,
+        subject=_("Créneaux d'appel modifiés"),
+        touch_contact=False,
     )
     return created
 
@@ -355,7 +413,9 @@ def saved_filter_save(*, user: User, name: str, query: str) -> SavedFilter:
     name = name.strip()
     if not name:
         raise DomainError(_("Donnez un nom au filtre."), field="name")
-    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name, defaults={"query": query[:1000]})
+    saved, _created = SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": query[:1000]}
+    )
     return saved
 
 
@@ -373,7 +433,9 @@ def habits_assign_abc() -> dict[str, int]:
     """ABC classes from a Pareto of 12-month revenue: A makes the first 80 % of revenue, B the next
     15 %, C the rest; no revenue, no class. Run nightly and after imports (a background task)."""
     rows = list(
-        CompanyHabits.objects.filter(revenue_12m__gt=0).order_by("-revenue_12m", "pk").values_list("pk", "revenue_12m")
+        CompanyHabits.objects.filter(revenue_12m__gt=0)
+        .order_by("-revenue_12m", "pk")
+        .values_list("pk", "revenue_12m")
     )
     total = sum((r for _pk, r in rows), Decimal("0"))
     classes: dict[str, list[int]] = {"A": [], "B": [], "C": []}
@@ -406,15 +468,34 @@ def company_merge(*, kept: Company, removed: Company, by: User) -> Company:
         raise PermissionRefused(_("Vous ne pouvez pas fusionner ces fiches."))
     kept, removed = locked[kept.pk], locked[removed.pk]
     filled = []
-    for field in ("trade_name", "siret", "vat_number", "address_line1", "address_line2", "postcode", "city", "needs",
-                  "competitor", "zone", "segment", "size", "employees", "seats", "potential", "rep", "field_rep"):
+    for field in (
+        "trade_name",
+        "siret",
+        "vat_number",
+        "address_line1",
+        "address_line2",
+        "postcode",
+        "city",
+        "needs",
+        "competitor",
+        "zone",
+        "segment",
+        "size",
+        "employees",
+        "seats",
+        "potential",
+        "rep",
+        "field_rep",
+    ):
         if not getattr(kept, field) and getattr(removed, field):
             setattr(kept, field, getattr(removed, field))
             filled.append(field)
     if removed.notes:
         kept.notes = (kept.notes + "\n\n" + removed.notes).strip()
     kept.buying_motives = sorted(set(kept.buying_motives) | set(removed.buying_motives))
-    if removed.last_contact_at and (not kept.last_contact_at or removed.last_contact_at > kept.last_contact_at):
+    if removed.last_contact_at and (
+        not kept.last_contact_at or removed.last_contact_at > kept.last_contact_at
+    ):
         kept.last_contact_at = removed.last_contact_at
     _finish_company(kept)
     summary = {"removed_id": removed.pk, "removed_name": removed.display_name, "removed_siret": removed.siret}
@@ -478,15 +559,29 @@ def contact_personal_data(*, contact: Contact, by: User) -> dict[str, Any]:
         },
         "phones": [{"label": p.label, "number": p.e164} for p in contact.phones.all()],
         "consents": [
-            {"channel": e.channel, "granted": e.granted, "source": e.source, "note": e.note, "at": e.created_at.isoformat()}
+            {
+                "channel": e.channel,
+                "granted": e.granted,
+                "source": e.source,
+                "note": e.note,
+                "at": e.created_at.isoformat(),
+            }
             for e in contact.consent_events.all()
         ],
         "interactions": [
-            {"at": i.occurred_at.isoformat(), "kind": i.kind, "outcome": i.outcome, "subject": i.subject, "notes": i.notes}
+            {
+                "at": i.occurred_at.isoformat(),
+                "kind": i.kind,
+                "outcome": i.outcome,
+                "subject": i.subject,
+                "notes": i.notes,
+            }
             for i in contact.interactions.order_by("occurred_at")
         ],
     }
-    GdprLog.objects.create(action=GdprAction.EXPORT, subject=str(contact), detail={"contact_id": contact.pk}, by=by)
+    GdprLog.objects.create(
+        action=GdprAction.EXPORT, subject=str(contact), detail={"contact_id": contact.pk}, by=by
+    )
     return data
 
 
@@ -513,9 +608,17 @@ def contact_erase(*, contact: Contact, by: User) -> Contact:
         contact.consent_events.update(note="")
         contact.interactions.update(notes="")
     company_refresh_search(company=contact.company)
-    GdprLog.objects.create(action=GdprAction.ERASE, subject=f"contact #{contact.pk}", detail={"company_id": contact.company_id}, by=by)
+    GdprLog.objects.create(
+        action=GdprAction.ERASE,
+        subject=f"contact #{contact.pk}",
+        detail={"company_id": contact.company_id},
+        by=by,
+    )
     interaction_record(
-        company=contact.company, kind=InteractionKind.SYSTEM, by=by, subject=_("Interlocuteur anonymisé (RGPD)"),
+        company=contact.company,
+        kind=InteractionKind.SYSTEM,
+        by=by,
+        subject=_("Interlocuteur anonymisé (RGPD)"),
         touch_contact=False,
     )
     return contact
@@ -535,11 +638,13 @@ def prospects_purge(*, companies: Iterable[Company], by: User) -> int:
         for company in allowed:
             company.delete()
     GdprLog.objects.create(
-        action=GdprAction.PURGE, subject=_("%(n)s prospect(s)") % {"n": count}, detail={"ids": [pk for pk, _n in names]}, by=by
+        action=GdprAction.PURGE,
+        subject=_("%(n)s prospect(s)") % {"n": count},
+        detail={"ids": [pk for pk, _n in names]},
+        by=by,
     )
     return count
 
 
 def bulk_export_logged(*, by: User, what: str, count: int) -> None:
     GdprLog.objects.create(action=GdprAction.BULK_EXPORT, subject=what, detail={"rows": count}, by=by)
-

@@ -27,7 +27,15 @@ urlpatterns = [
     path("<int:pk>/etapes/<int:interaction_pk>/fait/", views.next_step_done, name="next_step_done"),
     path("<int:pk>/interlocuteurs/nouveau/", views.contact_edit, name="contact_create"),
     path("<int:pk>/interlocuteurs/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
-    path("<int:pk>/interlocuteurs/<int:contact_pk>/consentement/", views.contact_consent, name="contact_consent"),
-    path("<int:pk>/interlocuteurs/<int:contact_pk>/donnees.<str:fmt>", views.contact_export, name="contact_export"),
+    path(
+        "<int:pk>/interlocuteurs/<int:contact_pk>/consentement/",
+        views.contact_consent,
+        name="contact_consent",
+    ),
+    path(
+        "<int:pk>/interlocuteurs/<int:contact_pk>/donnees.<str:fmt>",
+        views.contact_export,
+        name="contact_export",
+    ),
     path("<int:pk>/interlocuteurs/<int:contact_pk>/effacer/", views.contact_erase, name="contact_erase"),
 ]

@@ -34,13 +34,19 @@ def test_other_team_company_is_404(api, world):
     response = api.get(f"/api/v1/companies/{theirs.pk}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
-    assert api.patch(f"/api/v1/companies/{theirs.pk}", {"notes": "x"}, content_type="application/json").status_code == 404
+    assert (
+        api.patch(
+            f"/api/v1/companies/{theirs.pk}", {"notes": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
 def test_create_validates_like_the_form(api, world):
     response = api.post(
-        "/api/v1/companies", {"legal_name": "SARL Test", "siret": "12345678901234", "phone_main": "12"},
+        "/api/v1/companies",
+        {"legal_name": "SARL Test", "siret": "12345678901234", "phone_main": "12"},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -49,7 +55,8 @@ def test_create_validates_like_the_form(api, world):
     assert not Company.objects.filter(legal_name="SARL Test").exists()
 
     response = api.post(
-        "/api/v1/companies", {"legal_name": "SARL Test", "trade_name": "Le Test", "phone_main": "01 42 68 53 00"},
+        "/api/v1/companies",
+        {"legal_name": "SARL Test", "trade_name": "Le Test", "phone_main": "01 42 68 53 00"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
@@ -78,5 +85,9 @@ def test_contacts(api, world):
     assert response.status_code == 201, response.json()
     listed = api.get(f"/api/v1/companies/{company.pk}/contacts").json()
     assert listed[0]["phones"] == [{"label": "mobile", "number": "+33612345678"}]
-    bad = api.post(f"/api/v1/companies/{company.pk}/contacts", {"last_name": "X", "email": "pas-un-email"}, content_type="application/json")
+    bad = api.post(
+        f"/api/v1/companies/{company.pk}/contacts",
+        {"last_name": "X", "email": "pas-un-email"},
+        content_type="application/json",
+    )
     assert bad.status_code == 422

@@ -16,7 +16,9 @@ HEADER = "Raison sociale;Enseigne;SIRET;Code postal;Ville;Téléphone;Typologie;
 
 
 def csv_file(rows: list[str], name: str = "clients.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, (HEADER + "\n".join(rows) + "\n").encode(encoding), content_type="text/csv")
+    return SimpleUploadedFile(
+        name, (HEADER + "\n".join(rows) + "\n").encode(encoding), content_type="text/csv"
+    )
 
 
 GOOD = [
@@ -38,7 +40,9 @@ def start(user, upload) -> ImportJob:
 @pytest.mark.django_db(transaction=True)
 def test_dry_run_lists_each_bad_row_and_writes_nothing(world, run_tasks):
     job = start(world.rep_a, csv_file(GOOD + BAD))
-    assert job.mapping["Raison sociale"] == "legal_name" and job.mapping["Nom du contact"] == "contact_last_name"
+    assert (
+        job.mapping["Raison sociale"] == "legal_name" and job.mapping["Nom du contact"] == "contact_last_name"
+    )
     run_tasks()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALIDATED

@@ -48,7 +48,9 @@ def test_timeline_keyset_pages_do_not_overlap(world):
     company = CompanyFactory(rep=world.rep_a)
     at = timezone.now()
     for _ in range(20):  # same timestamp: the id breaks the tie
-        services.interaction_record(company=company, kind=InteractionKind.NOTE, by=world.rep_a, occurred_at=at)
+        services.interaction_record(
+            company=company, kind=InteractionKind.NOTE, by=world.rep_a, occurred_at=at
+        )
     first, more = selectors.timeline_page(company=company)
     second, more2 = selectors.timeline_page(company=company, before=(first[-1].occurred_at, first[-1].pk))
     assert more and not more2
@@ -68,7 +70,9 @@ def test_phone_lookup_any_format_and_scoped(world):
 @pytest.mark.django_db
 def test_portfolio_filters(world):
     late = CompanyFactory(rep=world.rep_a, trade_name="Ancien client")
-    CompanyHabits.objects.create(company=late, next_expected_order=timezone.localdate() - dt.timedelta(days=3), abc_class="A")
+    CompanyHabits.objects.create(
+        company=late, next_expected_order=timezone.localdate() - dt.timedelta(days=3), abc_class="A"
+    )
     prospect = CompanyFactory(rep=world.rep_a, status=CompanyStatus.PROSPECT, trade_name="Nouveau")
     CallWindow.objects.create(company=prospect, weekday=2, start=dt.time(9), end=dt.time(10))
 
@@ -82,9 +86,9 @@ def test_portfolio_filters(world):
     assert names("call_day=2") == {"Nouveau"}
     assert names("inactive_days=30") == {"Ancien client", "Nouveau"}
     assert names("q=nouv") == {"Nouveau"}
-    assert [c.trade_name for c in selectors.portfolio(user=world.rep_a, params=QueryDict("sort=-name")).qs] == [
-        "Nouveau", "Ancien client"
-    ]
+    assert [
+        c.trade_name for c in selectors.portfolio(user=world.rep_a, params=QueryDict("sort=-name")).qs
+    ] == ["Nouveau", "Ancien client"]
 
 
 @pytest.mark.django_db
@@ -92,6 +96,5 @@ def test_portfolio_query_count_is_bounded(world, django_assert_max_num_queries):
     for _ in range(30):
         CompanyFactory(rep=world.rep_a)
     with django_assert_max_num_queries(3):
-        rows = list(selectors.portfolio(user=world.rep_a, params=QueryDict("q=rest"))
-                    .qs[:50])
+        rows = list(selectors.portfolio(user=world.rep_a, params=QueryDict("q=rest")).qs[:50])
         [(c.segment, c.rep, getattr(c, "habits", None)) for c in rows]

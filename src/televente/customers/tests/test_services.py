@@ -16,7 +16,11 @@ from televente.customers.tests.factories import CompanyFactory, ContactFactory, 
 def test_rep_creates_a_prospect_in_own_portfolio_with_a_phone(world):
     company = services.company_create(
         by=world.rep_a,
-        data={"legal_name": "SARL Le Port", "trade_name": "Brasserie du Port", "status": CompanyStatus.PROSPECT},
+        data={
+            "legal_name": "SARL Le Port",
+            "trade_name": "Brasserie du Port",
+            "status": CompanyStatus.PROSPECT,
+        },
         phones=[("switchboard", "01 42 68 53 00")],
     )
     assert company.rep == world.rep_a
@@ -46,7 +50,9 @@ def test_rep_of_another_team_cannot_edit(world):
 def test_update_records_changed_fields_on_the_timeline_and_status_date(world):
     company = CompanyFactory(rep=world.rep_a, status=CompanyStatus.PROSPECT)
     before = company.status_changed_at
-    services.company_update(company=company, by=world.rep_a, data={"status": CompanyStatus.CUSTOMER, "city": "Lyon"})
+    services.company_update(
+        company=company, by=world.rep_a, data={"status": CompanyStatus.CUSTOMER, "city": "Lyon"}
+    )
     company.refresh_from_db()
     assert company.status_changed_at > before
     entry = company.interactions.latest("occurred_at")
@@ -57,7 +63,9 @@ def test_update_records_changed_fields_on_the_timeline_and_status_date(world):
 @pytest.mark.django_db
 def test_convert_prospect_keeps_history(world):
     company = CompanyFactory(rep=world.rep_a, status=CompanyStatus.PROSPECT)
-    services.interaction_record(company=company, kind=InteractionKind.CALL_OUT, by=world.rep_a, outcome=Outcome.INFORMATION)
+    services.interaction_record(
+        company=company, kind=InteractionKind.CALL_OUT, by=world.rep_a, outcome=Outcome.INFORMATION
+    )
     services.company_convert_to_customer(company=company, by=world.rep_a)
     company.refresh_from_db()
     assert company.status == CompanyStatus.CUSTOMER
@@ -68,12 +76,18 @@ def test_convert_prospect_keeps_history(world):
 
 @pytest.mark.django_db
 def test_call_updates_last_contact_and_engagement(world):
-    company = CompanyFactory(rep=world.rep_a, status=CompanyStatus.PROSPECT, engagement=Engagement.NOT_CONTACTED)
+    company = CompanyFactory(
+        rep=world.rep_a, status=CompanyStatus.PROSPECT, engagement=Engagement.NOT_CONTACTED
+    )
     entry = services.interaction_log(
         company=company,
         by=world.rep_a,
-        data={"kind": InteractionKind.CALL_OUT, "outcome": Outcome.CALLBACK, "next_action": "callback",
-              "next_action_at": timezone.now() + dt.timedelta(days=1)},
+        data={
+            "kind": InteractionKind.CALL_OUT,
+            "outcome": Outcome.CALLBACK,
+            "next_action": "callback",
+            "next_action_at": timezone.now() + dt.timedelta(days=1),
+        },
     )
     company.refresh_from_db()
     assert company.last_contact_at == entry.occurred_at
@@ -85,7 +99,9 @@ def test_call_updates_last_contact_and_engagement(world):
 def test_next_step_needs_a_date(world):
     company = CompanyFactory(rep=world.rep_a)
     with pytest.raises(DomainError) as exc:
-        services.interaction_log(company=company, by=world.rep_a, data={"kind": "call_out", "next_action": "callback"})
+        services.interaction_log(
+            company=company, by=world.rep_a, data={"kind": "call_out", "next_action": "callback"}
+        )
     assert exc.value.field == "next_action_at"
     assert not Interaction.objects.filter(company=company).exists()
 
@@ -102,11 +118,14 @@ def test_overlapping_call_windows_are_refused(world):
     company = CompanyFactory(rep=world.rep_a)
     with pytest.raises(DomainError):
         services.call_windows_set(
-            company=company, by=world.rep_a,
+            company=company,
+            by=world.rep_a,
             windows=[(1, dt.time(9), dt.time(10)), (1, dt.time(9, 30), dt.time(11))],
         )
     created = services.call_windows_set(
-        company=company, by=world.rep_a, windows=[(1, dt.time(14, 30), dt.time(16)), (3, dt.time(9), dt.time(9, 30))]
+        company=company,
+        by=world.rep_a,
+        windows=[(1, dt.time(14, 30), dt.time(16)), (3, dt.time(9), dt.time(9, 30))],
     )
     assert len(created) == 2
 
@@ -114,7 +133,9 @@ def test_overlapping_call_windows_are_refused(world):
 @pytest.mark.django_db
 def test_opt_out_is_recorded_with_history(world):
     contact = ContactFactory(company=CompanyFactory(rep=world.rep_a))
-    services.contact_set_consent(contact=contact, by=world.rep_a, channel="email", granted=False, source="phone_call")
+    services.contact_set_consent(
+        contact=contact, by=world.rep_a, channel="email", granted=False, source="phone_call"
+    )
     contact.refresh_from_db()
     assert not contact.allows("email")
     assert contact.allows("phone")
@@ -125,7 +146,9 @@ def test_opt_out_is_recorded_with_history(world):
 def test_invalid_phone_is_refused_and_nothing_is_written(world):
     company = CompanyFactory(rep=world.rep_a)
     with pytest.raises(DomainError):
-        services.contact_save(company=company, by=world.rep_a, data={"last_name": "Martin"}, phones=[("office", "12")])
+        services.contact_save(
+            company=company, by=world.rep_a, data={"last_name": "Martin"}, phones=[("office", "12")]
+        )
     assert not Contact.objects.filter(last_name="Martin").exists()
 
 
@@ -137,7 +160,17 @@ def test_search_forgives_accents_case_and_matches_prefixes(world):
     services.company_phones_set(company=target, by=world.rep_a, phones=[("switchboard", "04 77 12 34 56")])
     CompanyFactory(rep=world.rep_a, trade_name="Boulangerie Martin")
     base = Company.objects.all()
-    for query in ["crep", "ELEO", "saint etien", "bihan", "loic", "0477123456", "04 77 12 34 56", "+33477123456", target.siret]:
+    for query in [
+        "crep",
+        "ELEO",
+        "saint etien",
+        "bihan",
+        "loic",
+        "0477123456",
+        "04 77 12 34 56",
+        "+33477123456",
+        target.siret,
+    ]:
         assert list(filter_companies(base, query)) == [target], query
     assert not filter_companies(base, "reperie").exists()  # a prefix of a word, not any substring
 
@@ -198,7 +231,9 @@ def test_erase_anonymises_the_contact_and_keeps_the_company(world):
     company = CompanyFactory(rep=world.rep_a)
     contact = ContactFactory(company=company, first_name="Paul", last_name="Secret", email="paul@example.fr")
     Phone.objects.create(company=company, contact=contact, e164="+33612345678")
-    services.interaction_record(company=company, kind=InteractionKind.CALL_OUT, by=world.rep_a, contact=contact, notes="Paul a dit…")
+    services.interaction_record(
+        company=company, kind=InteractionKind.CALL_OUT, by=world.rep_a, contact=contact, notes="Paul a dit…"
+    )
     services.contact_erase(contact=contact, by=world.sup_a)
     contact.refresh_from_db()
     assert contact.first_name == "" and contact.email == "" and contact.anonymised_at

@@ -47,7 +47,9 @@ def test_customer_file_permissions_by_url(client, world, company, who, url_name,
 
 @pytest.mark.django_db
 def test_other_team_cannot_post_a_contact(client, world, company):
-    response = as_user(client, world.rep_b).post(reverse("customers:log", kwargs={"pk": company.pk}), {"kind": "note"})
+    response = as_user(client, world.rep_b).post(
+        reverse("customers:log", kwargs={"pk": company.pk}), {"kind": "note"}
+    )
     assert response.status_code == 404
     assert not company.interactions.exists()
 
@@ -56,7 +58,10 @@ def test_other_team_cannot_post_a_contact(client, world, company):
 def test_portfolio_search_partial_with_htmx(client, world, company):
     CompanyFactory(rep=world.rep_b, trade_name="Brasserie Ailleurs")
     response = as_user(client, world.rep_a).get(
-        reverse("customers:portfolio"), {"q": "brass"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="portfolio-results"
+        reverse("customers:portfolio"),
+        {"q": "brass"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="portfolio-results",
     )
     assert response.status_code == 200
     assert "<html" not in response.text
@@ -70,8 +75,15 @@ def test_log_a_call_with_a_callback_tomorrow_updates_the_timeline(client, world,
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = as_user(client, world.rep_a).post(
         reverse("customers:log", kwargs={"pk": company.pk}),
-        {"kind": "call_out", "contact": contact.pk, "outcome": "callback", "notes": "Rappeler pour la commande",
-         "next_action": "callback", "next_action_date": tomorrow.isoformat(), "next_action_time": "10:00"},
+        {
+            "kind": "call_out",
+            "contact": contact.pk,
+            "outcome": "callback",
+            "notes": "Rappeler pour la commande",
+            "next_action": "callback",
+            "next_action_date": tomorrow.isoformat(),
+            "next_action_time": "10:00",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -99,9 +111,18 @@ def test_log_form_error_keeps_what_was_typed(client, world, company):
 def test_edit_form_rejects_bad_siret_and_phone_and_keeps_input(client, world, company):
     response = as_user(client, world.rep_a).post(
         reverse("customers:edit", kwargs={"pk": company.pk}),
-        {"legal_name": "SARL Nouveau Nom", "siret": "12345678901234", "phone_main": "12 34", "status": "customer",
-         "payment_terms": "30d", "credit_limit": "1000", "preferred_channel": "phone", "call_frequency": "weekly",
-         "call_every_n_weeks": "1", "engagement": "loyal"},
+        {
+            "legal_name": "SARL Nouveau Nom",
+            "siret": "12345678901234",
+            "phone_main": "12 34",
+            "status": "customer",
+            "payment_terms": "30d",
+            "credit_limit": "1000",
+            "preferred_channel": "phone",
+            "call_frequency": "weekly",
+            "call_every_n_weeks": "1",
+            "engagement": "loyal",
+        },
     )
     assert response.status_code == 200
     assert "clé de contrôle incorrecte" in response.text
@@ -116,16 +137,34 @@ def test_create_company_and_contact(client, world):
     as_user(client, world.rep_a)
     response = client.post(
         reverse("customers:create"),
-        {"legal_name": "SAS Chez Paul", "trade_name": "Chez Paul", "siret": "", "status": "prospect", "postcode": "75011",
-         "city": "Paris", "payment_terms": "30d", "credit_limit": "0", "preferred_channel": "phone",
-         "call_frequency": "weekly", "call_every_n_weeks": "1", "engagement": "not_contacted", "phone_main": "0142685300"},
+        {
+            "legal_name": "SAS Chez Paul",
+            "trade_name": "Chez Paul",
+            "siret": "",
+            "status": "prospect",
+            "postcode": "75011",
+            "city": "Paris",
+            "payment_terms": "30d",
+            "credit_limit": "0",
+            "preferred_channel": "phone",
+            "call_frequency": "weekly",
+            "call_every_n_weeks": "1",
+            "engagement": "not_contacted",
+            "phone_main": "0142685300",
+        },
     )
     company = Company.objects.get(trade_name="Chez Paul")
     assert response.status_code == 302
     response = client.post(
         reverse("customers:contact_create", kwargs={"pk": company.pk}),
-        {"last_name": "Paul", "first_name": "Jean", "is_decision_maker": "on", "email": "jean@example.fr",
-         "phone_mobile": "06 12 34 56 78", "language": "fr"},
+        {
+            "last_name": "Paul",
+            "first_name": "Jean",
+            "is_decision_maker": "on",
+            "email": "jean@example.fr",
+            "phone_mobile": "06 12 34 56 78",
+            "language": "fr",
+        },
     )
     assert response.status_code == 302
     contact = Contact.objects.get(company=company)
@@ -174,7 +213,9 @@ def test_customer_file_query_count(client, world, company, django_assert_max_num
 @pytest.mark.django_db
 def test_rep_cannot_export_personal_data_but_supervisor_can(client, world, company):
     contact = ContactFactory(company=company)
-    url = reverse("customers:contact_export", kwargs={"pk": company.pk, "contact_pk": contact.pk, "fmt": "json"})
+    url = reverse(
+        "customers:contact_export", kwargs={"pk": company.pk, "contact_pk": contact.pk, "fmt": "json"}
+    )
     assert as_user(client, world.rep_a).get(url).status_code == 403
     response = as_user(client, world.sup_a).get(url)
     assert response.status_code == 200
