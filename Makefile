@@ -53,8 +53,9 @@ test-system-deps: system-deps
 messages: $(VENV)/.installed
 	@cd src/televente && ../../$(PY) ../../manage.py compilemessages $(I18N_IGNORE) -v 0
 
-makemessages: $(VENV)/.installed
+makemessages: $(VENV)/.installed-test
 	cd src/televente && ../../$(PY) ../../manage.py makemessages -l fr -l en $(I18N_IGNORE) --no-obsolete --no-location
+	$(PY) scripts/i18n_fill.py scripts/translations_en.py
 
 run: system-deps install messages
 	$(MANAGE) migrate --noinput -v 0

@@ -1,6 +1,6 @@
 """Fill the English catalogue from a Python dict of translations, and mirror French msgids into fr.
 
-Usage: python scripts/i18n_fill.py translations.py   (a file defining EN = {...} and PLURALS = {...})
+Usage: python scripts/i18n_fill.py scripts/translations_en.py   (defines EN = {...} and PLURALS = {...})
 Only empty entries are filled; existing translations are kept. Prints what is still missing.
 """
 
@@ -19,6 +19,11 @@ def main() -> int:
     en = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     missing = []
     for entry in en:
+        if "fuzzy" in entry.flags:
+            # makemessages' fuzzy guesses come from another msgid: never keep them.
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.previous_msgid = None
         if entry.msgid_plural:
             if not all(entry.msgstr_plural.values()) and entry.msgid in plural_map:
                 one, many = plural_map[entry.msgid]

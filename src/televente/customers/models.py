@@ -195,6 +195,8 @@ class Company(BaseModel):
         verbose_name_plural = _("clients et prospects")
         ordering = ["sort_name"]
         indexes = [
+            # The portfolio walks a team's companies in name order and stops at a page: no sort of all matches.
+            models.Index(fields=["team", "sort_name", "id"], name="company_team_name"),
             models.Index(fields=["team", "status", "sort_name"], name="company_team_status_name"),
             models.Index(fields=["rep", "sort_name"], name="company_rep_name"),
             models.Index(fields=["status", "last_contact_at"], name="company_status_contact"),
