@@ -71,11 +71,11 @@ worker: install
 	$(MANAGE) db_worker
 
 lint: install-test
-	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff check src bench scripts
 	$(VENV)/bin/ruff format --check src bench
 
 test: test-system-deps install-test messages
-	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff check src bench scripts
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: system-deps install-test messages

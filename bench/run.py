@@ -32,7 +32,14 @@ def demo_fingerprint() -> str:
     """Changes when the demo generator or a migration changes: the bench database is then rebuilt."""
     digest = hashlib.sha256()
     src = ROOT / "src" / "televente"
-    for path in sorted([*src.glob("*/demo.py"), *src.glob("*/search.py"), *src.glob("*/migrations/*.py"), src / "core" / "demo.py"]):
+    for path in sorted(
+        [
+            *src.glob("*/demo.py"),
+            *src.glob("*/search.py"),
+            *src.glob("*/migrations/*.py"),
+            src / "core" / "demo.py",
+        ]
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

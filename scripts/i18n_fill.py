@@ -22,7 +22,7 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             # makemessages' fuzzy guesses come from another msgid: never keep them.
             entry.msgstr = ""
-            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
             entry.previous_msgid = None
         if entry.msgid_plural:
             if not all(entry.msgstr_plural.values()) and entry.msgid in plural_map:

@@ -12,11 +12,17 @@ from televente.core.testing import run_pending_tasks
 from televente.customers.models import Company, ImportJob, Interaction
 from televente.customers.tests.factories import CompanyFactory, ContactFactory, valid_siret
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_rep_finds_a_customer_without_accents_and_logs_a_callback(page: Page, live_server, world):
-    target = CompanyFactory(rep=world.rep_a, trade_name="Crêperie Éléonore", city="Saint-Étienne", postcode="42000")
+    target = CompanyFactory(
+        rep=world.rep_a, trade_name="Crêperie Éléonore", city="Saint-Étienne", postcode="42000"
+    )
     ContactFactory(company=target, first_name="Loïc", last_name="Le Bihan")
     CompanyFactory(rep=world.rep_a, trade_name="Boulangerie Martin")
     sign_in(page, live_server, "rep_a")
@@ -59,8 +65,10 @@ def test_another_teams_rep_is_refused_the_same_url(page: Page, live_server, worl
 
 def test_import_with_two_bad_rows_then_fixed(page: Page, live_server, world, tmp_path: Path):
     header = "Raison sociale;Enseigne;SIRET;Code postal;Ville;Téléphone\n"
-    good = [f"SARL Alpha;Alpha Resto;{valid_siret(11)};75011;Paris;01 42 68 53 00",
-            f"SARL Beta;Beta Snack;{valid_siret(12)};69001;Lyon;04 72 00 00 01"]
+    good = [
+        f"SARL Alpha;Alpha Resto;{valid_siret(11)};75011;Paris;01 42 68 53 00",
+        f"SARL Beta;Beta Snack;{valid_siret(12)};69001;Lyon;04 72 00 00 01",
+    ]
     bad = ["SARL Gamma;Gamma Bar;12345678901234;75011;Paris;", "SARL Delta;Delta Café;;750;Paris;12"]
     broken = tmp_path / "clients.csv"
     broken.write_text(header + "\n".join(good + bad) + "\n", encoding="utf-8")
@@ -79,7 +87,11 @@ def test_import_with_two_bad_rows_then_fixed(page: Page, live_server, world, tmp
     assert Company.objects.count() == 0
 
     fixed = tmp_path / "clients-corrige.csv"
-    fixed.write_text(header + "\n".join(good + ["SARL Gamma;Gamma Bar;;75011;Paris;", "SARL Delta;Delta Café;;75010;Paris;"]) + "\n")
+    fixed.write_text(
+        header
+        + "\n".join(good + ["SARL Gamma;Gamma Bar;;75011;Paris;", "SARL Delta;Delta Café;;75010;Paris;"])
+        + "\n"
+    )
     page.goto(f"{live_server.url}/clients/import/")
     page.get_by_label("Fichier CSV ou Excel (.xlsx)").set_input_files(str(fixed))
     page.get_by_role("button", name="Envoyer le fichier").click()
@@ -102,7 +114,9 @@ def test_supervisor_merges_two_duplicates(page: Page, live_server, world):
     pair = page.locator(".duplicate-pair").first
     expect(pair).to_contain_text("nom proche, même code postal")
     page.on("dialog", lambda dialog: dialog.accept())
-    pair.locator("form").filter(has=page.locator(f'input[name="kept"][value="{kept.pk}"]')).get_by_role("button").click()
+    pair.locator("form").filter(has=page.locator(f'input[name="kept"][value="{kept.pk}"]')).get_by_role(
+        "button"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Brasserie du Port")
     expect(page.locator("body")).to_contain_text("Vidal")
     assert not Company.objects.filter(pk=twin.pk).exists()
