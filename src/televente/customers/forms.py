@@ -24,7 +24,7 @@ from .choices import (
     PhoneLabel,
     Weekday,
 )
-from .models import Company, Contact
+from .models import CONTACT_EDITABLE_FIELDS, Company, Contact
 
 
 def clean_phone(value: str) -> str:
@@ -161,17 +161,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "civility",
-            "first_name",
-            "last_name",
-            "job_title",
-            "is_decision_maker",
-            "is_order_contact",
-            "email",
-            "best_time",
-            "language",
-        ]
+        fields = CONTACT_EDITABLE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

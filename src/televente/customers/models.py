@@ -302,6 +302,20 @@ class ClosurePeriod(BaseModel):
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
+# What a person edits on a contact (form, API and service share this list).
+CONTACT_EDITABLE_FIELDS = (
+    "civility",
+    "first_name",
+    "last_name",
+    "job_title",
+    "is_decision_maker",
+    "is_order_contact",
+    "email",
+    "best_time",
+    "language",
+)
+
+
 class Contact(BaseModel):
     """A person at the company the rep talks to (interlocuteur)."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from televente.accounts.choices import Role
 from televente.accounts.models import User
+from televente.accounts.permissions import is_supervisor_or_admin
 from televente.core.errors import DomainError, PermissionRefused
 from televente.core.phones import to_e164
 from televente.core.text import fold
@@ -29,6 +30,7 @@ from .choices import (
     PhoneLabel,
 )
 from .models import (
+    CONTACT_EDITABLE_FIELDS,
     CallWindow,
     ClosurePeriod,
     Company,
@@ -75,23 +77,20 @@ COMPANY_FIELDS = {
     "call_every_n_weeks",
     "notes",
 }
-CONTACT_FIELDS = {
-    "civility",
-    "first_name",
-    "last_name",
-    "job_title",
-    "is_decision_maker",
-    "is_order_contact",
-    "email",
-    "best_time",
-    "language",
-}
+CONTACT_FIELDS = set(CONTACT_EDITABLE_FIELDS)
 CONTACT_KINDS = {
     InteractionKind.CALL_OUT,
     InteractionKind.CALL_IN,
     InteractionKind.EMAIL,
     InteractionKind.VISIT,
 }
+
+
+def _trace(company: Company, by: User | None, subject: str, contact: Contact | None = None) -> Interaction:
+    """A change to the file, on its timeline (who, when, what)."""
+    return interaction_record(
+        company=company, kind=InteractionKind.SYSTEM, by=by, subject=subject, contact=contact, touch_contact=False
+    )
 
 
 def _check_can_edit(company: Company, by: User) -> None:
@@ -156,9 +155,7 @@ def company_create(*, by: User, data: Mapping[str, Any], phones: Iterable[tuple[
         for label, raw in phones:
             _phone_add(company=company, contact=None, label=label, raw=raw)
     company_refresh_search(company=company)
-    interaction_record(
-        company=company, kind=InteractionKind.SYSTEM, by=by, subject=_("Fiche créée"), touch_contact=False
-    )
+    _trace(company, by, _("Fiche créée"))
     return company
 
 
@@ -178,13 +175,7 @@ def company_update(*, company: Company, by: User, data: Mapping[str, Any]) -> Co
     with set_actor(by):
         company.save()
     company_refresh_search(company=company)
-    interaction_record(
-        company=company,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        subject=_("Fiche modifiée : %(fields)s") % {"fields": ", ".join(changed)},
-        touch_contact=False,
-    )
+    _trace(company, by, _("Fiche modifiée : %(fields)s") % {"fields": ", ".join(changed)})
     return company
 
 
@@ -248,14 +239,12 @@ def contact_save(
             for label, raw in phones:
                 _phone_add(company=company, contact=contact, label=label, raw=raw)
     company_refresh_search(company=company)
-    interaction_record(
-        company=company,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        contact=contact,
-        subject=(_("Interlocuteur ajouté : %(name)s") if creating else _("Interlocuteur modifié : %(name)s"))
+    _trace(
+        company,
+        by,
+        (_("Interlocuteur ajouté : %(name)s") if creating else _("Interlocuteur modifié : %(name)s"))
         % {"name": contact},
-        touch_contact=False,
+        contact=contact,
     )
     return contact
 
@@ -281,14 +270,12 @@ def contact_set_consent(
         setattr(contact, f"opt_out_{channel}", not granted)
         contact.save(update_fields=[f"opt_out_{channel}", "updated_at"])
     label = dict(Channel.choices)[channel]
-    interaction_record(
-        company=contact.company,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        contact=contact,
-        subject=(_("%(name)s accepte : %(channel)s") if granted else _("%(name)s refuse : %(channel)s"))
+    _trace(
+        contact.company,
+        by,
+        (_("%(name)s accepte : %(channel)s") if granted else _("%(name)s refuse : %(channel)s"))
         % {"name": contact, "channel": label},
-        touch_contact=False,
+        contact=contact,
     )
     return event
 
@@ -313,13 +300,7 @@ def call_windows_set(
         created = CallWindow.objects.bulk_create(
             [CallWindow(company=company, weekday=d, start=s, end=e) for d, s, e in rows]
         )
-    interaction_record(
-        company=company,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        subject=_("Créneaux d'appel modifiés"),
-        touch_contact=False,
-    )
+    _trace(company, by, _("Créneaux d'appel modifiés"))
     return created
 
 
@@ -460,7 +441,7 @@ def company_merge(*, kept: Company, removed: Company, by: User) -> Company:
     the `company_merged` signal) every order or claim moves; blank fields of `kept` are filled."""
     if kept.pk == removed.pk:
         raise DomainError(_("Choisissez deux fiches différentes."))
-    if by.role not in (Role.SUPERVISOR, Role.ADMIN) and not by.is_superuser:
+    if not is_supervisor_or_admin(by):
         raise PermissionRefused(_("La fusion de fiches est réservée aux superviseurs et administrateurs."))
     visible = Company.objects.editable_by(by)
     locked = {c.pk: c for c in visible.select_for_update().filter(pk__in=sorted([kept.pk, removed.pk]))}
@@ -512,13 +493,11 @@ def company_merge(*, kept: Company, removed: Company, by: User) -> Company:
         kept.save()
         removed.delete()
     company_refresh_search(company=kept)
-    interaction_record(
-        company=kept,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        subject=_("Fusion avec la fiche en double « %(name)s » (n° %(id)s)")
+    _trace(
+        kept,
+        by,
+        _("Fusion avec la fiche en double « %(name)s » (n° %(id)s)")
         % {"name": summary["removed_name"], "id": summary["removed_id"]},
-        touch_contact=False,
     )
     return kept
 
@@ -614,20 +593,14 @@ def contact_erase(*, contact: Contact, by: User) -> Contact:
         detail={"company_id": contact.company_id},
         by=by,
     )
-    interaction_record(
-        company=contact.company,
-        kind=InteractionKind.SYSTEM,
-        by=by,
-        subject=_("Interlocuteur anonymisé (RGPD)"),
-        touch_contact=False,
-    )
+    _trace(contact.company, by, _("Interlocuteur anonymisé (RGPD)"))
     return contact
 
 
 @transaction.atomic
 def prospects_purge(*, companies: Iterable[Company], by: User) -> int:
     """Delete prospects without contact for 3 years (CNIL); customers are never purged here."""
-    if by.role not in (Role.SUPERVISOR, Role.ADMIN) and not by.is_superuser:
+    if not is_supervisor_or_admin(by):
         raise PermissionRefused(_("La purge est réservée aux superviseurs et administrateurs."))
     from .selectors import purgeable_prospects
 

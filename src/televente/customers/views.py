@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from televente.accounts.choices import Role
+from televente.accounts.permissions import is_supervisor_or_admin
 from televente.core.errors import DomainError, PermissionRefused
 
 from . import exports, imports, selectors, services
@@ -38,6 +39,11 @@ PAGE_SIZE = 25  # what fits on two screens at 1366x768; keeps each keystroke of 
 def _company_or_404(request: HttpRequest, pk: int, *, edit: bool = False) -> Company:
     qs = Company.objects.editable_by(request.user) if edit else Company.objects.visible_to(request.user)
     return get_object_or_404(qs, pk=pk)
+
+
+def _supervisor_or_admin(request: HttpRequest) -> None:
+    if not is_supervisor_or_admin(request.user):
+        raise PermissionDenied
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -263,8 +269,7 @@ def contact_consent(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespo
 @login_required
 @require_GET
 def contact_export(request: HttpRequest, pk: int, contact_pk: int, fmt: str) -> HttpResponse:
-    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
-        raise PermissionDenied
+    _supervisor_or_admin(request)
     company = _company_or_404(request, pk)
     contact = get_object_or_404(Contact, pk=contact_pk, company=company)
     data = services.contact_personal_data(contact=contact, by=request.user)
@@ -288,8 +293,7 @@ def contact_export(request: HttpRequest, pk: int, contact_pk: int, fmt: str) -> 
 @login_required
 @require_POST
 def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
-        raise PermissionDenied
+    _supervisor_or_admin(request)
     company = _company_or_404(request, pk, edit=True)
     contact = get_object_or_404(Contact, pk=contact_pk, company=company)
     services.contact_erase(contact=contact, by=request.user)
@@ -318,8 +322,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     file = selectors.company_file(user=request.user, pk=pk)
     context = {"file": file, "log_form": form, "can_edit": True}
     if request.htmx:
-        response = render(request, "customers/company_detail.html#activity", context)
-        return response
+        return render(request, "customers/company_detail.html#activity", context)
     return render(request, "customers/company_detail.html", context)
 
 
@@ -444,11 +447,6 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Duplicates and GDPR review ---------------------------------------------------------------------------------------
-
-
-def _supervisor_or_admin(request: HttpRequest) -> None:
-    if request.user.role not in (Role.SUPERVISOR, Role.ADMIN) and not request.user.is_superuser:
-        raise PermissionDenied
 
 
 @login_required

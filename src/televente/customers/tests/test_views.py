@@ -248,3 +248,25 @@ def test_gdpr_review_lists_and_purges_old_prospects(client, world):
     client.post(reverse("customers:gdpr"), {"company": [old.pk]})
     assert not Company.objects.filter(pk=old.pk).exists()
     assert GdprLog.objects.filter(action="purge").exists()
+
+
+@pytest.mark.django_db
+def test_older_timeline_entries_load_as_a_partial(client, world, company):
+    from televente.customers import services
+
+    base = timezone.now()
+    for n in range(20):
+        services.interaction_record(
+            company=company, kind="note", by=world.rep_a, notes=f"note {n}", occurred_at=base - dt.timedelta(hours=n)
+        )
+    as_user(client, world.rep_a)
+    first = client.get(reverse("customers:detail", kwargs={"pk": company.pk}))
+    assert "note 0" in first.text and "note 19" not in first.text
+    last_shown = company.interactions.order_by("-occurred_at", "-id")[14]
+    response = client.get(
+        reverse("customers:timeline", kwargs={"pk": company.pk}),
+        {"before_at": last_shown.occurred_at.isoformat(), "before_id": last_shown.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "<html" not in response.text
+    assert "note 19" in response.text and "note 14" not in response.text
