@@ -24,7 +24,7 @@ from .choices import (
     PhoneLabel,
     Weekday,
 )
-from .models import CONTACT_EDITABLE_FIELDS, Company, Contact
+from .models import CONTACT_EDITABLE_FIELDS, ClosurePeriod, Company, Contact, DeliveryAddress
 
 
 def clean_phone(value: str) -> str:
@@ -345,3 +345,31 @@ class ImportConfirmForm(forms.Form):
     skip_duplicates = forms.BooleanField(
         label=_("Ne pas importer les doublons probables"), required=False, initial=True
     )
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = ClosurePeriod
+        fields = ["start", "end", "reason"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de la fermeture doit suivre son début."))
+        return data
+
+
+class DeliveryAddressForm(forms.ModelForm):
+    class Meta:
+        model = DeliveryAddress
+        fields = ["label", "address_line1", "address_line2", "postcode", "city", "instructions", "is_default"]
+
+    def clean_postcode(self) -> str:
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if not value.isdigit() or len(value) != 5:
+            raise ValidationError(_("Un code postal français compte 5 chiffres."))
+        return value

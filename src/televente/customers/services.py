@@ -37,6 +37,7 @@ from .models import (
     CompanyHabits,
     ConsentEvent,
     Contact,
+    DeliveryAddress,
     GdprLog,
     Interaction,
     Phone,
@@ -89,7 +90,12 @@ CONTACT_KINDS = {
 def _trace(company: Company, by: User | None, subject: str, contact: Contact | None = None) -> Interaction:
     """A change to the file, on its timeline (who, when, what)."""
     return interaction_record(
-        company=company, kind=InteractionKind.SYSTEM, by=by, subject=subject, contact=contact, touch_contact=False
+        company=company,
+        kind=InteractionKind.SYSTEM,
+        by=by,
+        subject=subject,
+        contact=contact,
+        touch_contact=False,
     )
 
 
@@ -311,8 +317,49 @@ def closure_add(*, company: Company, by: User, start, end, reason: str = "") -> 
         raise DomainError(_("La fin de la fermeture doit suivre son début."), field="end")
     closure = ClosurePeriod(company=company, start=start, end=end, reason=reason)
     closure.full_clean()
-    closure.save()
+    with set_actor(by):
+        closure.save()
+    _trace(company, by, _("Fermeture ajoutée : %(period)s") % {"period": closure})
     return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure: ClosurePeriod, by: User) -> None:
+    _check_can_edit(closure.company, by)
+    label = str(closure)
+    with set_actor(by):
+        closure.delete()
+    _trace(closure.company, by, _("Fermeture supprimée : %(period)s") % {"period": label})
+
+
+@transaction.atomic
+def delivery_address_save(
+    *, company: Company, by: User, data: Mapping[str, Any], address: DeliveryAddress | None = None
+) -> DeliveryAddress:
+    """Add or change a delivery address; the one marked default replaces the previous default."""
+    _check_can_edit(company, by)
+    address = address or DeliveryAddress(company=company)
+    if address.company_id != company.pk:
+        raise DomainError(_("Cette adresse appartient à une autre fiche."))
+    for name in ("label", "address_line1", "address_line2", "postcode", "city", "instructions", "is_default"):
+        if name in data:
+            setattr(address, name, data[name])
+    address.full_clean(validate_constraints=False)
+    with set_actor(by):
+        if address.is_default:
+            company.delivery_addresses.exclude(pk=address.pk).filter(is_default=True).update(is_default=False)
+        address.save()
+    _trace(company, by, _("Adresse de livraison enregistrée : %(label)s") % {"label": address.label})
+    return address
+
+
+@transaction.atomic
+def delivery_address_delete(*, address: DeliveryAddress, by: User) -> None:
+    _check_can_edit(address.company, by)
+    label = address.label
+    with set_actor(by):
+        address.delete()
+    _trace(address.company, by, _("Adresse de livraison supprimée : %(label)s") % {"label": label})
 
 
 @transaction.atomic

@@ -21,9 +21,11 @@ from televente.core.errors import DomainError, PermissionRefused
 from . import exports, imports, selectors, services
 from .forms import (
     CallWindowFormSet,
+    ClosureForm,
     CompanyForm,
     ConsentForm,
     ContactForm,
+    DeliveryAddressForm,
     ImportConfirmForm,
     ImportMappingForm,
     ImportUploadForm,
@@ -31,7 +33,7 @@ from .forms import (
     QualificationForm,
     SavedFilterForm,
 )
-from .models import Company, Contact, ImportJob, Interaction, SavedFilter
+from .models import ClosurePeriod, Company, Contact, DeliveryAddress, ImportJob, Interaction, SavedFilter
 
 PAGE_SIZE = 25  # what fits on two screens at 1366x768; keeps each keystroke of the search cheap
 
@@ -215,7 +217,86 @@ def call_windows_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Créneaux d'appel enregistrés."))
             return redirect("customers:detail", pk=company.pk)
-    return render(request, "customers/call_windows_form.html", {"formset": formset, "company": company})
+    return render(
+        request,
+        "customers/call_windows_form.html",
+        {
+            "formset": formset,
+            "company": company,
+            "closure_form": ClosureForm(),
+            "closures": company.closures.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    form = ClosureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.closure_add(company=company, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Fermeture enregistrée."))
+            return redirect("customers:call_windows", pk=company.pk)
+    initial = [{"weekday": w.weekday, "start": w.start, "end": w.end} for w in company.call_windows.all()]
+    return render(
+        request,
+        "customers/call_windows_form.html",
+        {
+            "formset": CallWindowFormSet(initial=initial),
+            "company": company,
+            "closure_form": form,
+            "closures": company.closures.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    services.closure_delete(
+        closure=get_object_or_404(ClosurePeriod, pk=closure_pk, company=company), by=request.user
+    )
+    messages.success(request, _("Fermeture supprimée."))
+    return redirect("customers:call_windows", pk=company.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_address_edit(request: HttpRequest, pk: int, address_pk: int | None = None) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    address = get_object_or_404(DeliveryAddress, pk=address_pk, company=company) if address_pk else None
+    form = DeliveryAddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delivery_address_save(
+                company=company, by=request.user, data=form.cleaned_data, address=address
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Adresse de livraison enregistrée."))
+            return redirect("customers:detail", pk=company.pk)
+    return render(
+        request,
+        "customers/delivery_address_form.html",
+        {"form": form, "company": company, "address": address},
+    )
+
+
+@login_required
+@require_POST
+def delivery_address_delete(request: HttpRequest, pk: int, address_pk: int) -> HttpResponse:
+    company = _company_or_404(request, pk, edit=True)
+    address = get_object_or_404(DeliveryAddress, pk=address_pk, company=company)
+    services.delivery_address_delete(address=address, by=request.user)
+    messages.success(request, _("Adresse de livraison supprimée."))
+    return redirect("customers:detail", pk=company.pk)
 
 
 # Contacts --------------------------------------------------------------------------------------------------------

@@ -257,7 +257,11 @@ def test_older_timeline_entries_load_as_a_partial(client, world, company):
     base = timezone.now()
     for n in range(20):
         services.interaction_record(
-            company=company, kind="note", by=world.rep_a, notes=f"note {n}", occurred_at=base - dt.timedelta(hours=n)
+            company=company,
+            kind="note",
+            by=world.rep_a,
+            notes=f"note {n}",
+            occurred_at=base - dt.timedelta(hours=n),
         )
     as_user(client, world.rep_a)
     first = client.get(reverse("customers:detail", kwargs={"pk": company.pk}))
@@ -270,3 +274,26 @@ def test_older_timeline_entries_load_as_a_partial(client, world, company):
     )
     assert "<html" not in response.text
     assert "note 19" in response.text and "note 14" not in response.text
+
+
+@pytest.mark.django_db
+def test_delivery_addresses_and_closures(client, world, company):
+    as_user(client, world.rep_a)
+    url = reverse("customers:delivery_create", kwargs={"pk": company.pk})
+    bad = client.post(url, {"label": "Cuisine", "address_line1": "2 rue du Port", "postcode": "750", "city": "Paris"})
+    assert "5 chiffres" in bad.text and 'value="2 rue du Port"' in bad.text
+    for label in ("Cuisine", "Réserve"):
+        client.post(url, {"label": label, "address_line1": "2 rue du Port", "postcode": "75011", "city": "Paris",
+                          "is_default": "on"})
+    assert list(company.delivery_addresses.filter(is_default=True).values_list("label", flat=True)) == ["Réserve"]
+    page = client.get(reverse("customers:detail", kwargs={"pk": company.pk}))
+    assert "Cuisine" in page.text and "Réserve" in page.text
+
+    closures = reverse("customers:closure_create", kwargs={"pk": company.pk})
+    wrong = client.post(closures, {"start": "2026-08-20", "end": "2026-08-01", "reason": "Congés"})
+    assert "La fin de la fermeture doit suivre son début." in wrong.text
+    client.post(closures, {"start": "2026-08-01", "end": "2026-08-20", "reason": "Congés"})
+    assert company.closures.get().reason == "Congés"
+    assert company.interactions.filter(subject__startswith="Fermeture ajoutée").exists()
+    as_user(client, world.rep_b)
+    assert client.post(closures, {"start": "2026-08-01", "end": "2026-08-20"}).status_code == 404
