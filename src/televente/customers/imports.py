@@ -177,6 +177,8 @@ def run(job: ImportJob) -> ImportJob:
             created = _write(job, to_write, processed)
     except Exception as exc:
         return _fail(job, _("L'import a échoué, rien n'a été enregistré : %(e)s") % {"e": exc})
+    if created > 1000:
+        _refresh_statistics()
     job.refresh_from_db()
     job.created_count = created
     job.processed_rows = job.total_rows
@@ -184,6 +186,14 @@ def run(job: ImportJob) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def _refresh_statistics() -> None:
+    """A large import changes the table's shape: refresh the planner's statistics at once."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_company" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _fail(job: ImportJob, message: str) -> ImportJob:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from televente.core import demo
@@ -36,6 +36,10 @@ class Command(BaseCommand):
         ctx = demo.make_context(size=size, today=timezone.localdate(), log=self.stdout.write)
         with transaction.atomic():
             timings = demo.run(ctx)
+        # Fresh statistics after a bulk load: without them PostgreSQL's planner picks poor plans
+        # (seen: the portfolio search at 84 ms p95 before ANALYZE, 1 ms of SQL after).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {sum(timings.values()):.1f} s."))
         for line in ctx.shared.get("logins", []):
             self.stdout.write(line)
