@@ -1,7 +1,8 @@
 """Fill the English catalogue from a Python dict of translations, and mirror French msgids into fr.
 
 Usage: python scripts/i18n_fill.py scripts/translations_en.py   (defines EN = {...} and PLURALS = {...})
-Only empty entries are filled; existing translations are kept. Prints what is still missing.
+The dictionary is the source of truth: every entry it knows is (re)written, so a translation
+never drifts from it; entries it does not know are listed as missing (and the command fails).
 """
 
 import runpy
@@ -25,13 +26,13 @@ def main() -> int:
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
             entry.previous_msgid = None
         if entry.msgid_plural:
-            if not all(entry.msgstr_plural.values()) and entry.msgid in plural_map:
+            if entry.msgid in plural_map:
                 one, many = plural_map[entry.msgid]
                 entry.msgstr_plural = {0: one, 1: many}
             if not all(entry.msgstr_plural.values()):
                 missing.append(entry.msgid)
         else:
-            if not entry.msgstr and entry.msgid in en_map:
+            if entry.msgid in en_map:
                 entry.msgstr = en_map[entry.msgid]
             if not entry.msgstr:
                 missing.append(entry.msgid)
