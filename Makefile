@@ -61,7 +61,6 @@ run: system-deps install messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo --size small --if-empty
 	@echo ""
-	@echo "Demo logins (password: demo): televendeur, superviseur, itinerant, adv, admin"
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a background task worker (Ctrl+C stops both)."
 	@$(MANAGE) db_worker --interval 2 --no-reload & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
