@@ -49,6 +49,7 @@ def test_rep_finds_a_customer_without_accents_and_logs_a_callback(page: Page, li
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Veut passer commande demain matin")
     expect(timeline).to_contain_text(f"{tomorrow:%d/%m/%Y} 10:00")
+    expect(page.get_by_role("region", name="Prochaines étapes")).to_contain_text("Rappeler")
     page.screenshot(path=str(SHOTS / "customer_file.png"), full_page=True)
     entry = Interaction.objects.get(company=target, kind="call_out")
     assert entry.next_action == "callback" and entry.author == world.rep_a
