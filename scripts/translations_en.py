@@ -1,6 +1,7 @@
 """English translations by French msgid, applied by scripts/i18n_fill.py to empty entries of en/django.po."""
 
 EN = {
+    "Vous ne pouvez confier une fiche qu'à une personne de vos équipes.": "You can only assign a record to someone in your teams.",
     "Au téléphone": "By phone",
     "Par e-mail": "By email",
     "même téléphone": "same phone",

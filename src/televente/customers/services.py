@@ -104,7 +104,14 @@ def _check_can_edit(company: Company, by: User) -> None:
         raise PermissionRefused(_("Vous ne pouvez pas modifier cette fiche."))
 
 
-def _check_assignment(rep: User | None, field_rep: User | None) -> None:
+def _check_assignment(rep: User | None, field_rep: User | None, by: User) -> None:
+    people = [p for p in (rep, field_rep) if p is not None]
+    if people and not by.is_admin_role:
+        visible = set(
+            User.objects.visible_to(by).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+        )
+        if any(p.pk not in visible for p in people):
+            raise PermissionRefused(_("Vous ne pouvez confier une fiche qu'à une personne de vos équipes."))
     if rep is not None and rep.role != Role.REP:
         raise DomainError(_("Le télévendeur assigné doit avoir le rôle télévendeur."), field="rep")
     if field_rep is not None and field_rep.role != Role.FIELD_REP:
@@ -149,7 +156,7 @@ def company_create(*, by: User, data: Mapping[str, Any], phones: Iterable[tuple[
     data = dict(data)
     if by.role == Role.REP and not data.get("rep"):
         data["rep"] = by  # a rep's new prospect lands in their own portfolio
-    _check_assignment(data.get("rep"), data.get("field_rep"))
+    _check_assignment(data.get("rep"), data.get("field_rep"), by)
     company = Company()
     _apply(company, data)
     _finish_company(company)
@@ -169,7 +176,7 @@ def company_create(*, by: User, data: Mapping[str, Any], phones: Iterable[tuple[
 def company_update(*, company: Company, by: User, data: Mapping[str, Any]) -> Company:
     _check_can_edit(company, by)
     company = Company.objects.select_for_update().get(pk=company.pk)
-    _check_assignment(data.get("rep", company.rep), data.get("field_rep", company.field_rep))
+    _check_assignment(data.get("rep", company.rep), data.get("field_rep", company.field_rep), by)
     old_status = company.status
     changed = _apply(company, data)
     if not changed:

@@ -24,6 +24,8 @@ def test_english_catalogue_matches_the_translation_source():
     po = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
     for entry in po:
         if entry.msgid_plural:
-            assert tuple(entry.msgstr_plural[i] for i in (0, 1)) == source["PLURALS"][entry.msgid], entry.msgid
+            assert tuple(entry.msgstr_plural[i] for i in (0, 1)) == source["PLURALS"][entry.msgid], (
+                entry.msgid
+            )
         else:
             assert entry.msgstr == source["EN"][entry.msgid], entry.msgid

@@ -264,3 +264,15 @@ def test_purge_only_removes_old_uncontacted_prospects(world):
     assert set(Company.objects.values_list("pk", flat=True)) == {recent.pk, customer.pk}
     with pytest.raises(PermissionRefused):
         services.prospects_purge(companies=[recent], by=world.rep_a)
+
+
+@pytest.mark.django_db
+def test_a_company_can_only_be_given_to_someone_of_ones_teams(world):
+    with pytest.raises(PermissionRefused):
+        services.company_create(by=world.rep_a, data={"legal_name": "X", "rep": world.rep_b})
+    company = CompanyFactory(rep=world.rep_a)
+    with pytest.raises(PermissionRefused):
+        services.company_update(company=company, by=world.sup_a, data={"rep": world.rep_b})
+    services.company_update(company=company, by=world.admin, data={"rep": world.rep_b})
+    company.refresh_from_db()
+    assert company.team == world.team_b

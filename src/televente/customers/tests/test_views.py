@@ -280,12 +280,24 @@ def test_older_timeline_entries_load_as_a_partial(client, world, company):
 def test_delivery_addresses_and_closures(client, world, company):
     as_user(client, world.rep_a)
     url = reverse("customers:delivery_create", kwargs={"pk": company.pk})
-    bad = client.post(url, {"label": "Cuisine", "address_line1": "2 rue du Port", "postcode": "750", "city": "Paris"})
+    bad = client.post(
+        url, {"label": "Cuisine", "address_line1": "2 rue du Port", "postcode": "750", "city": "Paris"}
+    )
     assert "5 chiffres" in bad.text and 'value="2 rue du Port"' in bad.text
     for label in ("Cuisine", "Réserve"):
-        client.post(url, {"label": label, "address_line1": "2 rue du Port", "postcode": "75011", "city": "Paris",
-                          "is_default": "on"})
-    assert list(company.delivery_addresses.filter(is_default=True).values_list("label", flat=True)) == ["Réserve"]
+        client.post(
+            url,
+            {
+                "label": label,
+                "address_line1": "2 rue du Port",
+                "postcode": "75011",
+                "city": "Paris",
+                "is_default": "on",
+            },
+        )
+    assert list(company.delivery_addresses.filter(is_default=True).values_list("label", flat=True)) == [
+        "Réserve"
+    ]
     page = client.get(reverse("customers:detail", kwargs={"pk": company.pk}))
     assert "Cuisine" in page.text and "Réserve" in page.text
 
