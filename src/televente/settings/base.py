@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "televente.core",
     "televente.accounts",
     "televente.customers",
+    "televente.catalog",
     "django_filters",
 ]
 
