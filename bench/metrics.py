@@ -173,3 +173,71 @@ def import_50000_rows(size: str) -> Case:
         }
 
     return Case(custom=measure)
+
+
+@metric("product_search")
+def product_search(size: str) -> Case:
+    """The catalogue's htmx results for a word, with prices for a customer (20 rows)."""
+    client = client_for("televendeur")
+    company_id = _demo_rep_company()
+    words = ["creme", "beurre", "farine", "eau", "frites", "jambon", "tomates", "cafe"]
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        response = client.get(
+            "/catalogue/",
+            {"q": words[state["i"] % len(words)], "client": company_id},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="catalog-results",
+        )
+        assert response.status_code == 200
+        return response
+
+    return Case(run=run, target_p95_ms=30)
+
+
+@metric("price_order_50_lines")
+def price_order_50_lines(size: str) -> Case:
+    """Price resolution plus promotions for a 50-line order of one customer (service level)."""
+    from televente.catalog.models import Product
+    from televente.catalog.pricing import (
+        best_line_discount,
+        promotion_applies_to,
+        promotions_for,
+        resolve_prices,
+    )
+    from televente.catalog.selectors import next_delivery_date
+    from televente.customers.models import Company
+
+    company = Company.objects.select_related("segment").get(pk=_demo_rep_company())
+    products = list(Product.objects.order_by("pk")[:50])
+    on = next_delivery_date()
+
+    def run():
+        prices = resolve_prices(company=company, items=[(p, 12) for p in products], on=on)
+        promos = [r.promotion for r in promotions_for(company=company, on=on)]
+        for product in products:
+            fitting = [p for p in promos if promotion_applies_to(p, product)]
+            best_line_discount(fitting, prices[product.pk].unit_price, 12)
+        return prices
+
+    return Case(run=run, target_p95_ms=20)
+
+
+@metric("availability_check")
+def availability_check(size: str) -> Case:
+    """'Can I deliver Q of P on date D?' for one line."""
+    from televente.catalog.availability import availability
+    from televente.catalog.models import Product
+    from televente.catalog.selectors import next_delivery_date
+
+    ids = list(Product.objects.order_by("pk").values_list("pk", flat=True)[:200])
+    on = next_delivery_date()
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        return availability(product_id=ids[state["i"] % len(ids)], quantity=24, on=on)
+
+    return Case(run=run, target_p95_ms=5)

@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "televente.catalog"
     label = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from televente.accounts.permissions import is_signed_in
+        from televente.core.navigation import NavEntry, register
+
+        register(NavEntry("catalog", _("Catalogue"), "catalog:search", 15, is_signed_in, "g p"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import connection
 from django.utils import timezone
 from stdnum import luhn
 
@@ -30,7 +29,7 @@ from .choices import (
 )
 from .models import CallWindow, Company, CompanyHabits, Contact, Interaction, Phone, Segment, Zone
 from .reference import ensure_reference_data
-from .search import build_search_text
+from .search import COMPANY_INDEX, build_search_text
 from .services import habits_assign_abc
 
 # (postcode, city, zone code): real French places for believable addresses.
@@ -392,6 +391,4 @@ def _set_last_contact_and_search(companies, contacts_by_company, company_phones)
             company, contacts_by_company.get(company.pk, []), company_phones.get(company.pk, [])
         )
     Company.objects.bulk_update(companies, ["last_contact_at", "search_text"], batch_size=1000)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO customers_company_fts(customers_company_fts) VALUES('optimize')")
+    COMPANY_INDEX.optimize()

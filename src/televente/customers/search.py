@@ -1,20 +1,18 @@
-"""Portfolio text search that forgives accents and case and matches word prefixes.
+"""Portfolio text search (see core/search.py for how it works on SQLite and PostgreSQL).
 
 Each company carries `search_text`: its names, city, postcode, SIRET, phone digits and contact
-names, folded (lower case, no accents) and space-separated. A query's words must each start a word
-of it. SQLite answers from an FTS5 index (prefix queries), PostgreSQL from a trigram GIN index on
-`LIKE '% word%'`; both are created by migration 0002 and stay O(matches), not O(portfolio).
+names, folded and space-separated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from televente.core.phones import search_tokens
-from televente.core.text import fold, search_terms
+from televente.core.search import TextIndex
+from televente.core.text import fold
 
 
 def build_search_text(company, contacts: Iterable = (), phones: Iterable = ()) -> str:
@@ -29,64 +27,10 @@ def build_search_text(company, contacts: Iterable = (), phones: Iterable = ()) -
     return " " + " ".join(dict.fromkeys(words)) + " "
 
 
+COMPANY_INDEX = TextIndex("customers_company")
+install = COMPANY_INDEX.install  # used by migration 0002
+uninstall = COMPANY_INDEX.uninstall
+
+
 def filter_companies(queryset: QuerySet, query: str) -> QuerySet:
-    terms = search_terms(query)
-    if not terms:
-        return queryset
-    if connection.vendor == "sqlite":
-        match = " AND ".join(f'"{t}"*' for t in terms)
-        return queryset.extra(
-            where=[
-                "customers_company.id IN (SELECT rowid FROM customers_company_fts WHERE customers_company_fts MATCH %s)"
-            ],
-            params=[match],
-        )
-    for term in terms:
-        queryset = queryset.filter(search_text__contains=f" {term}")
-    return queryset
-
-
-SQLITE_SETUP = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS customers_company_fts USING fts5(
-        search_text, content='customers_company', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
-        prefix='2 3 4'
-    )""",
-    """CREATE TRIGGER IF NOT EXISTS customers_company_fts_ai AFTER INSERT ON customers_company BEGIN
-        INSERT INTO customers_company_fts(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS customers_company_fts_ad AFTER DELETE ON customers_company BEGIN
-        INSERT INTO customers_company_fts(customers_company_fts, rowid, search_text) VALUES('delete', old.id, old.search_text);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS customers_company_fts_au AFTER UPDATE OF search_text ON customers_company BEGIN
-        INSERT INTO customers_company_fts(customers_company_fts, rowid, search_text) VALUES('delete', old.id, old.search_text);
-        INSERT INTO customers_company_fts(rowid, search_text) VALUES (new.id, new.search_text);
-    END""",
-    "INSERT INTO customers_company_fts(customers_company_fts) VALUES('rebuild')",
-]
-SQLITE_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS customers_company_fts_ai",
-    "DROP TRIGGER IF EXISTS customers_company_fts_ad",
-    "DROP TRIGGER IF EXISTS customers_company_fts_au",
-    "DROP TABLE IF EXISTS customers_company_fts",
-]
-POSTGRES_SETUP = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS customers_company_search_trgm ON customers_company USING gin (search_text gin_trgm_ops)",
-]
-POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS customers_company_search_trgm"]
-
-
-def install(apps, schema_editor) -> None:
-    statements = SQLITE_SETUP if schema_editor.connection.vendor == "sqlite" else POSTGRES_SETUP
-    if schema_editor.connection.vendor not in ("sqlite", "postgresql"):
-        return
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def uninstall(apps, schema_editor) -> None:
-    statements = SQLITE_TEARDOWN if schema_editor.connection.vendor == "sqlite" else POSTGRES_TEARDOWN
-    if schema_editor.connection.vendor not in ("sqlite", "postgresql"):
-        return
-    for sql in statements:
-        schema_editor.execute(sql)
+    return COMPANY_INDEX.filter(queryset, query)
