@@ -24,7 +24,7 @@ def main() -> int:
             # makemessages' fuzzy guesses come from another msgid: never keep them.
             entry.msgstr = ""
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
-            entry.previous_msgid = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             if entry.msgid in plural_map:
                 one, many = plural_map[entry.msgid]
@@ -43,6 +43,7 @@ def main() -> int:
     en.save()
     fr = polib.pofile(str(LOCALE / "fr" / "LC_MESSAGES" / "django.po"))
     for entry in fr:
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         else:
