@@ -55,22 +55,26 @@ def product_search(
     )
     exact = list(base.filter(Q(code__iexact=query) | Q(ean=query.replace(" ", "")))[:limit])
     seen = {p.pk for p in exact}
-    # The index matches names, brands and category words; rank a bounded set of candidates so that
-    # articles whose *name* carries the words come before those matched by their family only.
-    candidates = list(PRODUCT_INDEX.filter(base.exclude(pk__in=seen), query).order_by("name")[:CANDIDATES])
+    # The index matches names, brands and category words; rank a bounded set of light candidates
+    # (id, name, status) so that articles whose *name* carries the words come before those matched
+    # by their family only, then load the page's articles in full.
+    candidates = list(
+        PRODUCT_INDEX.filter(Product.objects.exclude(pk__in=seen), query)
+        .order_by("name")
+        .values_list("pk", "name", "status")[:CANDIDATES]
+    )
     terms = search_terms(query)
+    folded_query = fold(query)
 
-    def rank(product: Product) -> tuple:
-        name_words = fold(product.name).split()
-        in_name = sum(any(w.startswith(t) for w in name_words) for t in terms)
-        return (
-            product.status == ProductStatus.DISCONTINUED,
-            -in_name,
-            not fold(product.name).startswith(fold(query)),
-            product.name,
-        )
+    def rank(candidate: tuple) -> tuple:
+        _pk, name, status = candidate
+        folded = fold(name)
+        in_name = sum(any(w.startswith(t) for w in folded.split()) for t in terms)
+        return (status == ProductStatus.DISCONTINUED, -in_name, not folded.startswith(folded_query), name)
 
-    rows = exact + sorted(candidates, key=rank)[: max(0, limit - len(exact))]
+    top = [pk for pk, _n, _s in sorted(candidates, key=rank)[: max(0, limit - len(exact))]]
+    loaded = base.in_bulk(top)
+    rows = exact + [loaded[pk] for pk in top if pk in loaded]
     return _rows(rows, company=company, on=on)
 
 

@@ -218,6 +218,11 @@ class Company(BaseModel):
         return self.trade_name or self.legal_name
 
     @property
+    def status_label(self) -> str:
+        """Like get_status_display(), without its per-call hashing of lazy choices (lists of 25 rows)."""
+        return CompanyStatus(self.status).label
+
+    @property
     def is_prospect(self) -> bool:
         return self.status in (CompanyStatus.SUSPECT, CompanyStatus.PROSPECT)
 

@@ -70,6 +70,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "saved_filters": SavedFilter.objects.filter(user=request.user),
         "saved_filter_form": SavedFilterForm(),
         "can_create": request.user.role != Role.BACK_OFFICE,
+        # Row links are built from this prefix: one reverse() per page instead of one per row.
+        "portfolio_url": reverse("customers:portfolio"),
     }
     if request.htmx and request.htmx.target == "portfolio-results":
         return render(request, "customers/portfolio.html#portfolio-results", context)

@@ -18,14 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_rep_finds_creme_fraiche_and_reads_its_sheet(page: Page, live_server, world):
     company = CompanyFactory(rep=world.rep_a, trade_name="Brasserie du Port")
-    creme = indexed(name="Crème fraîche épaisse 35 % 1 L", code="CRE00018", allergens=["milk"],
-                    storage="Entre 0 et 4 °C")
+    creme = indexed(
+        name="Crème fraîche épaisse 35 % 1 L", code="CRE00018", allergens=["milk"], storage="Entre 0 et 4 °C"
+    )
     StockFactory(product=creme, on_hand=0)
     big = indexed(name="Crème fraîche épaisse 35 % 5 L", code="CRE00283")
     StockFactory(product=big, on_hand=300)
-    ProductLink.objects.create(kind="substitute", product=creme, target=big, reason="Même crème, grand format")
-    promo = Promotion.objects.create(name="Crème fraîche -15 %", mechanic="percent", percent=Decimal("15"),
-                                     valid_from=dt.date.today(), valid_until=dt.date.today() + dt.timedelta(days=20))
+    ProductLink.objects.create(
+        kind="substitute", product=creme, target=big, reason="Même crème, grand format"
+    )
+    promo = Promotion.objects.create(
+        name="Crème fraîche -15 %",
+        mechanic="percent",
+        percent=Decimal("15"),
+        valid_from=dt.date.today(),
+        valid_until=dt.date.today() + dt.timedelta(days=20),
+    )
     promo.products.add(creme)
 
     sign_in(page, live_server, "rep_a")
@@ -46,6 +54,8 @@ def test_rep_finds_creme_fraiche_and_reads_its_sheet(page: Page, live_server, wo
     expect(page.get_by_role("region", name="Fiche technique")).to_contain_text("Lait")
     expect(page.get_by_role("region", name="Disponibilité et prix")).to_contain_text("Rupture")
     expect(page.get_by_role("region", name="Produits de substitution")).to_contain_text("5 L")
-    expect(page.get_by_role("region", name="Offres en cours pour ce client")).to_contain_text("Crème fraîche -15 %")
+    expect(page.get_by_role("region", name="Offres en cours pour ce client")).to_contain_text(
+        "Crème fraîche -15 %"
+    )
     page.screenshot(path=str(SHOTS / "product_sheet.png"), full_page=True)
     assert company

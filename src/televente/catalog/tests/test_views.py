@@ -36,7 +36,7 @@ def test_search_query_count_is_bounded(world, django_assert_max_num_queries):
     company = CompanyFactory(rep=world.rep_a)
     for n in range(25):
         indexed(name=f"Crème {n}")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         rows = product_search(query="creme", company=company)
     assert len(rows) == 20
 
