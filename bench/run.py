@@ -119,8 +119,8 @@ def main() -> int:
     django.setup()
     prepare_database(args.size)
 
-    from django.db import connection
     from django.conf import settings
+    from django.db import connection
 
     from bench.metrics import METRICS
 
