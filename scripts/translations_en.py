@@ -1,6 +1,13 @@
 """English translations by French msgid, applied by scripts/i18n_fill.py to empty entries of en/django.po."""
 
 EN = {
+    "Unité inconnue pour cet article.": "Unknown unit for this product.",
+    "Des lignes de stock sont invalides : rien n'a été enregistré.": "Some stock lines are invalid: nothing was saved.",
+    "Seuls l'administrateur et le back office mettent à jour les stocks.": "Only the administrator and the back office update stock levels.",
+    "Article inconnu : %(c)s.": "Unknown product: %(c)s.",
+    "Entrepôt inconnu : %(c)s.": "Unknown warehouse: %(c)s.",
+    "Le stock ne peut pas être négatif.": "Stock cannot be negative.",
+    "%(n)s unités sont déjà réservées pour des commandes confirmées.": "%(n)s units are already reserved for confirmed orders.",
     "Catalogue": "Catalogue",
     "Actif": "Active",
     "Saisonnier": "Seasonal",

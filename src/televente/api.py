@@ -19,6 +19,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from televente.accounts.api import router as accounts_router
 from televente.accounts.services import api_token_authenticate
+from televente.catalog.api import router as catalog_router
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.api import router as customers_router
 
@@ -120,3 +121,4 @@ def on_unexpected(request, exc: Exception):
 
 api.add_router("/", accounts_router)
 api.add_router("/", customers_router)
+api.add_router("/", catalog_router)
