@@ -115,15 +115,13 @@ def promotions_for(
         .filter(Q(segments__isnull=True) | Q(segments=company.segment_id))
         .filter(Q(companies__isnull=True) | Q(companies=company.pk))
         .distinct()
-        .prefetch_related("products", "categories")
     )
+    promos = [p for p in qs if p.budget is None or p.spent < p.budget]
+    attach_targets(promos)
     habitual_products, habitual_categories = set(habitual_product_ids), set(habitual_category_ids)
     ranked = []
-    for promo in qs:
-        if promo.budget is not None and promo.spent >= promo.budget:
-            continue
-        product_ids = {p.pk for p in promo.products.all()}
-        category_ids = {c.pk for c in promo.categories.all()}
+    for promo in promos:
+        product_ids, category_ids = promo.target_product_ids, promo.target_category_ids
         score, reason = 0, _("Offre ouverte à ce client")
         if product_ids & habitual_products:
             score, reason = 3, _("Porte sur des articles que le client achète")
@@ -133,9 +131,29 @@ def promotions_for(
     return sorted(ranked, key=lambda r: (-r.score, r.promotion.valid_until, r.promotion.pk))
 
 
+def attach_targets(promos: list[Promotion]) -> None:
+    """Each promotion's targeted product and category ids as sets, in two queries (ids only)."""
+    by_id = {p.pk: p for p in promos}
+    for promo in promos:
+        promo.target_product_ids, promo.target_category_ids = set(), set()
+    if not by_id:
+        return
+    through = Promotion.products.through
+    for promo_id, product_id in through.objects.filter(promotion_id__in=by_id).values_list(
+        "promotion_id", "product_id"
+    ):
+        by_id[promo_id].target_product_ids.add(product_id)
+    through = Promotion.categories.through
+    for promo_id, category_id in through.objects.filter(promotion_id__in=by_id).values_list(
+        "promotion_id", "category_id"
+    ):
+        by_id[promo_id].target_category_ids.add(category_id)
+
+
 def promotion_applies_to(promo: Promotion, product: Product) -> bool:
-    product_ids = {p.pk for p in promo.products.all()}
-    category_ids = {c.pk for c in promo.categories.all()}
+    if not hasattr(promo, "target_product_ids"):
+        attach_targets([promo])
+    product_ids, category_ids = promo.target_product_ids, promo.target_category_ids
     if not product_ids and not category_ids:
         return True
     return product.pk in product_ids or product.category_id in category_ids

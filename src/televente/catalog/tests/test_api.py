@@ -21,8 +21,12 @@ def test_search_and_availability(client, world):
     api = api_client(client, world.rep_a)
     creme = indexed(name="Crème fraîche 1 L", code="CRE001")
     StockFactory(product=creme, on_hand=10)  # 10 pots = 1 carton of 6 and 4 pots
-    Receipt.objects.create(product=creme, warehouse=creme.stocks.get().warehouse, quantity=60,
-                           expected_on=dt.date.today() + dt.timedelta(days=30))
+    Receipt.objects.create(
+        product=creme,
+        warehouse=creme.stocks.get().warehouse,
+        quantity=60,
+        expected_on=dt.date.today() + dt.timedelta(days=30),
+    )
     found = api.get("/api/v1/products", {"search": "creme"}).json()
     assert found[0]["code"] == "CRE001" and found[0]["units"][0]["base_quantity"] == 6
     url = f"/api/v1/products/{creme.pk}/availability"
@@ -47,8 +51,12 @@ def test_stock_push_is_idempotent_and_all_or_nothing(client, world):
     Stock.objects.filter(product=product).update(reserved=50)
     bad = api.put(
         "/api/v1/stock",
-        {"items": [{"product": "BEU001", "warehouse": "rungis", "on_hand": 40},
-                   {"product": "NOPE", "warehouse": "rungis", "on_hand": 1}]},
+        {
+            "items": [
+                {"product": "BEU001", "warehouse": "rungis", "on_hand": 40},
+                {"product": "NOPE", "warehouse": "rungis", "on_hand": 1},
+            ]
+        },
         content_type="application/json",
     )
     assert bad.status_code == 422
@@ -66,6 +74,14 @@ def test_company_prices_for_visible_companies_only(client, world):
     theirs = CompanyFactory(rep=world.rep_b)
     indexed(code="BEU001", base_price=Decimal("2.4500"))
     body = api.get(f"/api/v1/companies/{mine.pk}/prices", {"products": "BEU001", "qty": 20}).json()
-    assert body == [{"product": "BEU001", "unit_price": "2.4500", "source": "base", "explanation": "Prix de base",
-                     "quantity_base_units": 20, "line_amount": "49.00"}]
+    assert body == [
+        {
+            "product": "BEU001",
+            "unit_price": "2.4500",
+            "source": "base",
+            "explanation": "Prix de base",
+            "quantity_base_units": 20,
+            "line_amount": "49.00",
+        }
+    ]
     assert api.get(f"/api/v1/companies/{theirs.pk}/prices", {"products": "BEU001"}).status_code == 404
