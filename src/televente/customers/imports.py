@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from televente.accounts.choices import Role
 from televente.accounts.models import User
+from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused
 from televente.core.text import fold
 
@@ -32,7 +33,7 @@ def _check_importer(by: User) -> None:
 @transaction.atomic
 def import_job_create(*, by: User, upload: UploadedFile, default_rep: User | None = None) -> ImportJob:
     _check_importer(by)
-    if upload.size > importer.MAX_UPLOAD_BYTES:
+    if upload.size > tabular.MAX_UPLOAD_BYTES:
         raise DomainError(_("Le fichier dépasse 30 Mo : découpez-le en plusieurs fichiers."), field="file")
     if default_rep is not None and default_rep.role != Role.REP:
         raise DomainError(_("Le télévendeur par défaut doit être un télévendeur."), field="default_rep")
@@ -42,8 +43,8 @@ def import_job_create(*, by: User, upload: UploadedFile, default_rep: User | Non
             tmp.write(chunk)
         tmp.flush()
         try:
-            headers, _rows = importer.read_table(Path(tmp.name), upload.name)
-        except importer.ImportFileError as exc:
+            headers, _rows = tabular.read_table(Path(tmp.name), upload.name)
+        except tabular.ImportFileError as exc:
             raise DomainError(str(exc), field="file") from exc
     if not any(headers):
         raise DomainError(_("La première ligne doit contenir les noms des colonnes."), field="file")

@@ -1,0 +1,85 @@
+"""Reading spreadsheets people upload (CSV in any usual encoding and delimiter, or XLSX).
+
+Shared by every import screen; each import checks its own columns. Files that cannot be read are
+refused with a sentence for the person (ImportFileError), never a stack trace.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+FORMULA_PREFIXES = ("=", "+", "@")  # "-" starts legitimate negative numbers and dashes
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (format, encoding, size): said to the person at upload."""
+
+
+def read_table(path: Path, filename: str) -> tuple[list[str], Iterator[list[str]]]:
+    """Headers and rows (lists of strings) of a CSV or XLSX file."""
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(_("Le fichier dépasse 30 Mo : découpez-le en plusieurs fichiers."))
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        return _read_xlsx(path)
+    if lower.endswith((".csv", ".txt")):
+        return _read_csv(path)
+    raise ImportFileError(_("Format non reconnu : envoyez un fichier CSV ou Excel (.xlsx)."))
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportFileError(_("Encodage du fichier non reconnu : enregistrez-le en UTF-8."))
+    if "\x00" in text[:4096]:
+        raise ImportFileError(_("Ce fichier n'est pas un CSV texte (contenu binaire)."))
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t|")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration as exc:
+        raise ImportFileError(_("Le fichier est vide.")) from exc
+    return headers, ([cell.strip() for cell in row] for row in reader)
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # data_only=False: a formula arrives as its text ("=..."), which check_row refuses with a message.
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("Ce fichier Excel est illisible ou protégé : enregistrez-le au format .xlsx.")
+        ) from exc
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        headers = ["" if v is None else str(v).strip() for v in next(rows)]
+    except StopIteration as exc:
+        raise ImportFileError(_("Le fichier est vide.")) from exc
+
+    def cells() -> Iterator[list[str]]:
+        for row in rows:
+            yield ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)).strip() for v in row]
+
+    return headers, cells()
