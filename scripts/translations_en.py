@@ -1,6 +1,26 @@
 """English translations by French msgid, applied by scripts/i18n_fill.py to empty entries of en/django.po."""
 
 EN = {
+    "Tarifs": "Price lists",
+    "Tarif": "Price list",
+    "Colonnes « code article » et « prix HT » (par unité de base, virgule ou point).": "Columns “product code” and “price excl. VAT” (per base unit, comma or point).",
+    "Importé": "Imported",
+    "import de tarif": "price list import",
+    "imports de tarifs": "price list imports",
+    "Le fichier doit avoir une colonne « code article » et une colonne « prix HT ».": "The file must have a “code article” column and a “prix HT” column.",
+    "Prix invalide : « %(v)s ».": "Invalid price: “%(v)s”.",
+    "Au plus 4 décimales : « %(v)s ».": "At most 4 decimals: “%(v)s”.",
+    "Formule de tableur refusée.": "Spreadsheet formula refused.",
+    "Article déjà présent ligne %(n)s.": "Product already on row %(n)s.",
+    "L'import de tarifs est réservé à l'administrateur.": "Importing price lists is for the administrator.",
+    "Cet import est déjà fait.": "This import is already done.",
+    "Import de tarif": "Price list import",
+    "Vers le tarif « %(name)s ».": "Into the price list “%(name)s”.",
+    "Autre fichier": "Another file",
+    "Résultat de la vérification": "Result of the check",
+    "Importer un tarif": "Import a price list",
+    "Chaque ligne est vérifiée sans rien enregistrer ; vous confirmez ensuite l'import.": "Every row is checked without saving anything; then you confirm the import.",
+    "Vérifier le fichier": "Check the file",
     "Unité inconnue pour cet article.": "Unknown unit for this product.",
     "Des lignes de stock sont invalides : rien n'a été enregistré.": "Some stock lines are invalid: nothing was saved.",
     "Seuls l'administrateur et le back office mettent à jour les stocks.": "Only the administrator and the back office update stock levels.",
@@ -826,6 +846,7 @@ EN = {
 }
 
 PLURALS = {
+    "%(n)s prix créé ou modifié.": ("%(n)s price created or changed.", "%(n)s prices created or changed."),
     "%(n)s jour": ("%(n)s day", "%(n)s days"),
     "%(n)s commande": ("%(n)s order", "%(n)s orders"),
     "%(n)s doublon probable.": ("%(n)s probable duplicate.", "%(n)s probable duplicates."),

@@ -307,3 +307,35 @@ class ProductLink(BaseModel):
             models.UniqueConstraint(fields=["kind", "product", "target"], name="productlink_unique"),
             models.CheckConstraint(condition=~Q(product=models.F("target")), name="productlink_not_self"),
         ]
+
+
+class PriceListImport(BaseModel):
+    """A price list file: checked row by row first (nothing written), then applied on confirmation."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Vérifié")
+        DONE = "done", _("Importé")
+
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    price_list = models.ForeignKey(
+        PriceList, verbose_name=_("tarif"), on_delete=models.CASCADE, related_name="imports"
+    )
+    file = models.FileField(upload_to="imports/prices/%Y/%m/")
+    filename = models.CharField(_("fichier"), max_length=200)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.CHECKED)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    applied_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("import de tarif")
+        verbose_name_plural = _("imports de tarifs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def error_rows(self) -> int:
+        return len({e["row"] for e in self.errors})

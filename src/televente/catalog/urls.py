@@ -7,4 +7,6 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.product_detail, name="product"),
+    path("tarifs/import/", views.price_import_start, name="price_import_start"),
+    path("tarifs/import/<int:pk>/", views.price_import_detail, name="price_import"),
 ]

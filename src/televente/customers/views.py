@@ -142,7 +142,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def company_create(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.BACK_OFFICE and not request.user.is_superuser:
         raise PermissionDenied
-    form = CompanyForm(request.POST or None, user=request.user)
+    form = CompanyForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             company = services.company_create(by=request.user, data=form.company_data(), phones=form.phones())
@@ -158,7 +158,9 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk, edit=True)
-    form = CompanyForm(request.POST or None, instance=company, user=request.user)
+    form = CompanyForm(
+        request.POST if request.method == "POST" else None, instance=company, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.company_update(company=company, by=request.user, data=form.company_data())
@@ -175,7 +177,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_qualify(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk, edit=True)
-    form = QualificationForm(request.POST or None, instance=company)
+    form = QualificationForm(request.POST if request.method == "POST" else None, instance=company)
     if request.method == "POST" and form.is_valid():
         try:
             services.company_update(company=company, by=request.user, data=form.cleaned_data)
@@ -205,7 +207,7 @@ def company_convert(request: HttpRequest, pk: int) -> HttpResponse:
 def call_windows_edit(request: HttpRequest, pk: int) -> HttpResponse:
     company = _company_or_404(request, pk, edit=True)
     initial = [{"weekday": w.weekday, "start": w.start, "end": w.end} for w in company.call_windows.all()]
-    formset = CallWindowFormSet(request.POST or None, initial=initial)
+    formset = CallWindowFormSet(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         rows = [
             (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
@@ -273,7 +275,7 @@ def closure_delete(request: HttpRequest, pk: int, closure_pk: int) -> HttpRespon
 def delivery_address_edit(request: HttpRequest, pk: int, address_pk: int | None = None) -> HttpResponse:
     company = _company_or_404(request, pk, edit=True)
     address = get_object_or_404(DeliveryAddress, pk=address_pk, company=company) if address_pk else None
-    form = DeliveryAddressForm(request.POST or None, instance=address)
+    form = DeliveryAddressForm(request.POST if request.method == "POST" else None, instance=address)
     if request.method == "POST" and form.is_valid():
         try:
             services.delivery_address_save(
@@ -309,7 +311,7 @@ def delivery_address_delete(request: HttpRequest, pk: int, address_pk: int) -> H
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -> HttpResponse:
     company = _company_or_404(request, pk, edit=True)
     contact = get_object_or_404(Contact, pk=contact_pk, company=company) if contact_pk else None
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(request.POST if request.method == "POST" else None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_save(
@@ -451,7 +453,9 @@ def _importer_only(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     _importer_only(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_job_create(
