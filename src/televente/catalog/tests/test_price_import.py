@@ -28,7 +28,7 @@ def test_dry_run_lists_bad_rows_then_valid_rows_import(client, world, catalogue)
     )
     assert response.status_code == 302
     page = client.get(response["Location"])
-    assert "4 lignes : 2 valides, 2 en erreur." in page.text
+    assert "4 lignes vérifiées — valides : 2, en erreur : 2." in page.text
     assert "Article inconnu : NOPE99." in page.text and "Prix invalide : « abc »." in page.text
     assert not PriceListItem.objects.exists()
     refused = client.post(response["Location"], {})

@@ -83,7 +83,7 @@ def test_import_with_two_bad_rows_then_fixed(page: Page, live_server, world, tmp
     expect(errors).to_contain_text("clé de contrôle incorrecte", timeout=10_000)
     expect(errors).to_contain_text("5 chiffres")
     expect(errors).to_contain_text("Numéro de téléphone invalide")
-    expect(page.get_by_text("4 lignes : 2 valides, 2 en erreur.")).to_be_visible()
+    expect(page.get_by_text("4 lignes vérifiées — valides : 2, en erreur : 2.")).to_be_visible()
     page.screenshot(path=str(SHOTS / "import_errors.png"), full_page=True)
     assert Company.objects.count() == 0
 
@@ -98,7 +98,7 @@ def test_import_with_two_bad_rows_then_fixed(page: Page, live_server, world, tmp
     page.get_by_role("button", name="Envoyer le fichier").click()
     page.get_by_role("button", name="Vérifier le fichier (sans rien enregistrer)").click()
     run_pending_tasks()
-    expect(page.get_by_text("4 lignes : 4 valides, 0 en erreur.")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("4 lignes vérifiées — valides : 4, en erreur : 0.")).to_be_visible(timeout=10_000)
     page.get_by_role("button", name="Importer").click()
     run_pending_tasks()
     expect(page.get_by_text("4 fiches créées.")).to_be_visible(timeout=10_000)
