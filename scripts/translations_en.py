@@ -1,7 +1,14 @@
 """English translations by French msgid, applied by scripts/i18n_fill.py to empty entries of en/django.po."""
 
 EN = {
-    '%(total)s lignes vérifiées — valides : %(valid)s, en erreur : %(bad)s.': '%(total)s rows checked — valid: %(valid)s, in error: %(bad)s.',
+    "Marque": "Brand",
+    "Famille": "Family",
+    "Catégorie": "Category",
+    "Unité de base": "Base unit",
+    "TVA (%)": "VAT (%)",
+    "Prix de base HT": "Base price excl. VAT",
+    "Stock libre": "Free stock",
+    "%(total)s lignes vérifiées — valides : %(valid)s, en erreur : %(bad)s.": "%(total)s rows checked — valid: %(valid)s, in error: %(bad)s.",
     "Tarifs": "Price lists",
     "Tarif": "Price list",
     "Colonnes « code article » et « prix HT » (par unité de base, virgule ou point).": "Columns “product code” and “price excl. VAT” (per base unit, comma or point).",

@@ -140,3 +140,53 @@ def product_sheet(*, product_id: int, company=None, on: dt.date | None = None) -
         Receipt.objects.filter(product=product, received=False, expected_on__gte=timezone.localdate())
     )
     return ProductSheet(rows[product.pk], receipts, substitutes, complements, promotions)
+
+
+def catalogue_rows() -> tuple[list[str], object]:
+    """Header and rows of the catalogue export, streamed in chunks (no per-product query)."""
+    from django.utils.translation import gettext as _
+
+    from .choices import Allergen
+
+    labels = dict(Allergen.choices)
+    header = [
+        _("Code"),
+        _("EAN"),
+        _("Article"),
+        _("Marque"),
+        _("Famille"),
+        _("Catégorie"),
+        _("Statut"),
+        _("Unité de base"),
+        _("TVA (%)"),
+        _("Prix de base HT"),
+        _("Unités commercialisables"),
+        _("Stock libre"),
+        _("Allergènes"),
+    ]
+    products = (
+        Product.objects.select_related("category", "category__parent")
+        .prefetch_related(Prefetch("units", queryset=SalesUnit.objects.order_by("base_quantity")))
+        .annotate(free=Sum("stocks__on_hand") - Sum("stocks__reserved"))
+        .order_by("code")
+    )
+
+    def rows():
+        for p in products.iterator(chunk_size=1000):
+            yield [
+                p.code,
+                p.ean,
+                p.name,
+                p.brand,
+                p.category.parent.name if p.category.parent_id else "",
+                p.category.name,
+                str(p.get_status_display()),
+                p.base_unit,
+                p.vat_rate,
+                p.base_price,
+                ", ".join(f"{u.label} ({u.base_quantity})" for u in p.units.all()),
+                p.free or 0,
+                ", ".join(str(labels.get(a, a)) for a in p.allergens),
+            ]
+
+    return header, rows()

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from televente.accounts.permissions import is_admin
+from televente.core import tabular
 from televente.core.errors import DomainError
 from televente.customers.models import Company
 from televente.customers.search import filter_companies
@@ -107,3 +109,21 @@ def price_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("catalog:price_import", pk=job.pk)
     return render(request, "catalog/price_import_detail.html", {"job": job, "form": form, "error": error})
+
+
+@login_required
+@require_GET
+def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The whole catalogue with units, base prices and free stock (CSV or XLSX)."""
+    header, rows = selectors.catalogue_rows()
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            tabular.to_xlsx(header, rows, _("Catalogue")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.xlsx"'
+        return response
+    response = StreamingHttpResponse(tabular.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.csv"'
+    return response

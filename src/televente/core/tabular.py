@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "@")  # "-" starts legitimate negative numbers and dashes
+# On export, every prefix a spreadsheet may run as a formula is neutralised (a leading quote), so a
+# customer named "=HYPERLINK(...)" stays text.
+EXPORT_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(Exception):
@@ -83,3 +86,35 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]]]:
             yield ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)).strip() for v in row]
 
     return headers, cells()
+
+
+def safe_cell(value) -> object:
+    if isinstance(value, str) and value.startswith(EXPORT_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_csv(header: list[str], rows: Iterable[list]) -> Iterable[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
+    writer.writerow(header)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(v) for v in row])
+        yield buffer.getvalue()
+
+
+def to_xlsx(header: list[str], rows: Iterable[list], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,22 +1,10 @@
-"""CSV and XLSX exports of a portfolio list. Cells that a spreadsheet would run as a formula are
-neutralised (a leading quote), so a customer named "=HYPERLINK(...)" stays text."""
+"""The rows of a portfolio export (the CSV/XLSX writing is core.tabular's)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def portfolio_rows(companies: Iterable) -> tuple[list[str], Iterable[list]]:
@@ -56,27 +44,3 @@ def portfolio_rows(companies: Iterable) -> tuple[list[str], Iterable[list]]:
             ]
 
     return header, rows()
-
-
-def to_csv(header: list[str], rows: Iterable[list]) -> Iterable[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer.writerow(header)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([safe_cell(v) for v in row])
-        yield buffer.getvalue()
-
-
-def to_xlsx(header: list[str], rows: Iterable[list], title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from televente.accounts.choices import Role
 from televente.accounts.permissions import is_supervisor_or_admin
+from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused
 
 from . import exports, imports, selectors, services
@@ -89,12 +90,12 @@ def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
     stamp = dt.date.today().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.to_xlsx(header, rows, _("Portefeuille")),
+            tabular.to_xlsx(header, rows, _("Portefeuille")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.xlsx"'
         return response
-    response = StreamingHttpResponse(exports.to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(tabular.to_csv(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.csv"'
     return response
 
@@ -369,7 +370,7 @@ def contact_export(request: HttpRequest, pk: int, contact_pk: int, fmt: str) -> 
         for index, item in enumerate(data[section], 1):
             rows.append([section, str(index), json.dumps(item, ensure_ascii=False)])
     response = StreamingHttpResponse(
-        exports.to_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8"
+        tabular.to_csv(rows[0], rows[1:]), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{contact.pk}.csv"'
     return response

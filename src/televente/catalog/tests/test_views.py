@@ -87,3 +87,14 @@ def test_prices_only_for_a_visible_customer(client, world):
     page = client.get(reverse("catalog:search"), {"q": "creme", "client": theirs.pk})
     assert "Ailleurs" not in page.text
     assert product.name in page.text
+
+
+@pytest.mark.django_db
+def test_catalogue_export_csv_and_xlsx(client, world):
+    product = indexed(name='=HYPERLINK("x") crème', allergens=["milk"])
+    StockFactory(product=product, on_hand=40, reserved=4)
+    client.force_login(world.rep_a)
+    body = b"".join(client.get(reverse("catalog:export", kwargs={"fmt": "csv"})).streaming_content).decode()
+    assert "'=HYPERLINK" in body and "carton de 6 (6)" in body and ";36;" in body and "Lait" in body
+    xlsx = client.get(reverse("catalog:export", kwargs={"fmt": "xlsx"}))
+    assert xlsx.content[:2] == b"PK"
