@@ -7,7 +7,6 @@ rows (refused while a row is in error) or only the valid ones, in one transactio
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -95,18 +94,9 @@ def _check(path: Path, filename: str) -> tuple[int, list[dict], dict[int, Decima
 def price_import_check(*, by, price_list: PriceList, upload: UploadedFile) -> PriceListImport:
     if not is_admin(by):
         raise PermissionRefused(_("L'import de tarifs est réservé à l'administrateur."))
-    if upload.size > tabular.MAX_UPLOAD_BYTES:
-        raise DomainError(_("Le fichier dépasse 30 Mo : découpez-le en plusieurs fichiers."), field="file")
     suffix = Path(upload.name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            total, errors, prices = _check(Path(tmp.name), upload.name)
-        except tabular.ImportFileError as exc:
-            raise DomainError(str(exc), field="file") from exc
-    upload.seek(0)
+    with tabular.uploaded_file(upload) as path:
+        total, errors, prices = _check(path, upload.name)
     job = PriceListImport(
         created_by=by,
         price_list=price_list,

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -116,14 +115,4 @@ def price_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The whole catalogue with units, base prices and free stock (CSV or XLSX)."""
     header, rows = selectors.catalogue_rows()
-    stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        response = HttpResponse(
-            tabular.to_xlsx(header, rows, _("Catalogue")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.xlsx"'
-        return response
-    response = StreamingHttpResponse(tabular.to_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="catalogue-{stamp}.csv"'
-    return response
+    return tabular.download(header, rows, fmt=fmt, basename="catalogue", title=_("Catalogue"))

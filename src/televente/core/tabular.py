@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .errors import DomainError
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "@")  # "-" starts legitimate negative numbers and dashes
@@ -23,6 +30,23 @@ EXPORT_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 class ImportFileError(Exception):
     """The file cannot be read at all (format, encoding, size): said to the person at upload."""
+
+
+@contextmanager
+def uploaded_file(upload: UploadedFile) -> Iterator[Path]:
+    """The upload as a file on disk for the readers; an unreadable or too large file becomes a
+    DomainError on the form's `file` field. The upload is rewound afterwards, ready to be stored."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError(_("Le fichier dépasse 30 Mo : découpez-le en plusieurs fichiers."), field="file")
+    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        try:
+            yield Path(tmp.name)
+        except ImportFileError as exc:
+            raise DomainError(str(exc), field="file") from exc
+    upload.seek(0)
 
 
 def read_table(path: Path, filename: str) -> tuple[list[str], Iterator[list[str]]]:
@@ -118,3 +142,18 @@ def to_xlsx(header: list[str], rows: Iterable[list], title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def download(header: list[str], rows: Iterable[list], *, fmt: str, basename: str, title: str) -> HttpResponse:
+    """An export as an attachment: XLSX when fmt is "xlsx", streamed CSV otherwise."""
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            to_xlsx(header, rows, title),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        fmt = "csv"
+        response = StreamingHttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{fmt}"'
+    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from functools import partial
 from pathlib import Path
 
@@ -33,22 +32,13 @@ def _check_importer(by: User) -> None:
 @transaction.atomic
 def import_job_create(*, by: User, upload: UploadedFile, default_rep: User | None = None) -> ImportJob:
     _check_importer(by)
-    if upload.size > tabular.MAX_UPLOAD_BYTES:
-        raise DomainError(_("Le fichier dépasse 30 Mo : découpez-le en plusieurs fichiers."), field="file")
     if default_rep is not None and default_rep.role != Role.REP:
         raise DomainError(_("Le télévendeur par défaut doit être un télévendeur."), field="default_rep")
     suffix = Path(upload.name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            headers, _rows = tabular.read_table(Path(tmp.name), upload.name)
-        except tabular.ImportFileError as exc:
-            raise DomainError(str(exc), field="file") from exc
+    with tabular.uploaded_file(upload) as path:
+        headers, _rows = tabular.read_table(path, upload.name)
     if not any(headers):
         raise DomainError(_("La première ligne doit contenir les noms des colonnes."), field="file")
-    upload.seek(0)
     job = ImportJob(
         created_by=by,
         filename=Path(upload.name).name[:200],

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.contrib import messages
@@ -87,17 +86,7 @@ def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
     count = companies.count()
     services.bulk_export_logged(by=request.user, what=f"portfolio?{request.GET.urlencode()}", count=count)
     header, rows = exports.portfolio_rows(companies.iterator(chunk_size=2000))
-    stamp = dt.date.today().isoformat()
-    if fmt == "xlsx":
-        response = HttpResponse(
-            tabular.to_xlsx(header, rows, _("Portefeuille")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.xlsx"'
-        return response
-    response = StreamingHttpResponse(tabular.to_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="portefeuille-{stamp}.csv"'
-    return response
+    return tabular.download(header, rows, fmt=fmt, basename="portefeuille", title=_("Portefeuille"))
 
 
 @login_required

@@ -98,3 +98,18 @@ def test_catalogue_export_csv_and_xlsx(client, world):
     assert "'=HYPERLINK" in body and "carton de 6 (6)" in body and ";36;" in body and "Lait" in body
     xlsx = client.get(reverse("catalog:export", kwargs={"fmt": "xlsx"}))
     assert xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_product_sheet_query_count_does_not_grow_with_links(world, django_assert_max_num_queries):
+    from televente.catalog.selectors import product_sheet
+
+    company = CompanyFactory(rep=world.rep_a)
+    product = indexed(name="Crème 1 L")
+    for n in range(8):
+        other = indexed(name=f"Crème {n} L")
+        StockFactory(product=other)
+        ProductLink.objects.create(kind="substitute" if n % 2 else "complement", product=product, target=other)
+    with django_assert_max_num_queries(14):
+        sheet = product_sheet(product_id=product.pk, company=company)
+    assert len(sheet.substitutes) == 4 and len(sheet.complements) == 4
