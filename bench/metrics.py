@@ -251,3 +251,74 @@ def availability_check(size: str) -> Case:
         return availability(product_id=ids[state["i"] % len(ids)], quantity=24, on=on)
 
     return Case(run=run, target_p95_ms=5)
+
+
+@metric("product_search_50000_products")
+def product_search_50000_products(size: str) -> Case:
+    """The same search with the catalogue grown to 50,000 articles (added, then rolled back)."""
+
+    def measure() -> dict:
+        import statistics
+        import time
+
+        from django.db import connection, transaction
+
+        from televente.catalog.models import Product, SalesUnit
+        from televente.catalog.search import build_search_text
+
+        client = client_for("televendeur")
+        company_id = _demo_rep_company()
+        words = ["creme", "beurre", "farine", "eau", "frites", "jambon", "tomates", "cafe"]
+        with transaction.atomic():
+            models = list(Product.objects.select_related("category"))
+            target = 50_000
+            clones, n = [], 0
+            while len(models) + len(clones) < target:
+                source = models[n % len(models)]
+                n += 1
+                clone = Product(
+                    code=f"X{n:06d}",
+                    name=f"{source.name} variante {n // len(models) + 1}",
+                    brand=source.brand,
+                    category_id=source.category_id,
+                    status=source.status,
+                    base_unit=source.base_unit,
+                    vat_rate=source.vat_rate,
+                    base_price=source.base_price,
+                    allergens=source.allergens,
+                )
+                clone.search_text = build_search_text(clone, source.category.name)
+                clones.append(clone)
+            Product.objects.bulk_create(clones, batch_size=2000)
+            SalesUnit.objects.bulk_create(
+                [
+                    SalesUnit(product=p, code="UVC", label=p.base_unit, base_quantity=1, is_default=True)
+                    for p in clones
+                ],
+                batch_size=2000,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            count = Product.objects.count()
+            timings = []
+            for i in range(220):
+                started = time.perf_counter()
+                response = client.get(
+                    "/catalogue/",
+                    {"q": words[i % len(words)], "client": company_id},
+                    HTTP_HX_REQUEST="true",
+                    HTTP_HX_TARGET="catalog-results",
+                )
+                assert response.status_code == 200
+                if i >= 20:  # the first ones warm up
+                    timings.append((time.perf_counter() - started) * 1000)
+            transaction.set_rollback(True)
+        vacuum()
+        timings.sort()
+        return {
+            "products": count,
+            "search_p50_ms": round(statistics.median(timings), 2),
+            "search_p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        }
+
+    return Case(custom=measure)

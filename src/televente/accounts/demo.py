@@ -93,12 +93,16 @@ def seed(ctx: DemoContext) -> None:
             service=BackOfficeService.SALES_ADMIN,
         )
     ]
-    for service in (
-        BackOfficeService.LOGISTICS,
-        BackOfficeService.QUALITY,
-        BackOfficeService.ACCOUNTING,
-        BackOfficeService.PURCHASING,
-    ):
+    back_office.append(
+        person(
+            Role.BACK_OFFICE,
+            username="achats",
+            first="Claire",
+            last="Moreau",
+            service=BackOfficeService.PURCHASING,
+        )
+    )  # the product manager: catalogue, prices, promotions
+    for service in (BackOfficeService.LOGISTICS, BackOfficeService.QUALITY, BackOfficeService.ACCOUNTING):
         back_office.append(person(Role.BACK_OFFICE, service=service))
 
     ctx.shared.update(
@@ -115,6 +119,7 @@ def seed(ctx: DemoContext) -> None:
         "  superviseur  - supervisor (Sophie Martin)",
         "  itinerant    - field rep (Marc Leroy)",
         "  adv          - back office, sales administration (Karim Benali)",
+        "  achats       - back office, purchasing: product manager (Claire Moreau)",
         "  admin        - administrator",
     ]
     ctx.log(f"  accounts: {len(teams)} teams, {len(reps)} reps, {len(field_reps)} field reps")

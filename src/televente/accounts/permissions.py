@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .choices import Role
+from .choices import BackOfficeService, Role
 
 
 def is_signed_in(user) -> bool:
@@ -35,6 +35,20 @@ def is_supervisor_or_admin(user) -> bool:
 def can_import(user) -> bool:
     """Reps, supervisors and admins import their lists; back office does not create files."""
     return is_signed_in(user) and (user.role != Role.BACK_OFFICE or user.is_superuser)
+
+
+def can_manage_catalogue(user) -> bool:
+    """Product managers sit in purchasing (back office, service « Achats ») ; the admin too."""
+    return is_admin(user) or (
+        is_signed_in(user)
+        and user.role == Role.BACK_OFFICE
+        and getattr(user, "service", "") == BackOfficeService.PURCHASING
+    )
+
+
+def can_push_stock(user) -> bool:
+    """Stock levels come from the warehouse: back office (any service) and admin."""
+    return is_admin(user) or (is_signed_in(user) and user.role == Role.BACK_OFFICE)
 
 
 def can_manage_users(user) -> bool:

@@ -19,6 +19,7 @@ class AvailabilityAnswer:
     requested: int
     available: int  # base units that can be delivered on the date (at most `requested`)
     eta: date | None  # when the whole quantity can be delivered, if not on the date
+    free_now: int = 0  # base units in stock and not reserved today, all warehouses
 
     @property
     def missing(self) -> int:
@@ -32,7 +33,7 @@ class AvailabilityAnswer:
 def _answer(requested: int, free_now: int, receipts: list[tuple[date, int]], on: date) -> AvailabilityAnswer:
     by_date = free_now + sum(q for d, q in receipts if d <= on)
     if requested <= by_date:
-        return AvailabilityAnswer(Availability.AVAILABLE, requested, requested, None)
+        return AvailabilityAnswer(Availability.AVAILABLE, requested, requested, None, free_now)
     eta, running = None, by_date
     for when, quantity in receipts:
         if when <= on:
@@ -43,7 +44,7 @@ def _answer(requested: int, free_now: int, receipts: list[tuple[date, int]], on:
             break
     usable = max(0, min(by_date, requested))
     status = Availability.PARTIAL if usable > 0 else Availability.UNAVAILABLE
-    return AvailabilityAnswer(status, requested, usable, eta)
+    return AvailabilityAnswer(status, requested, usable, eta, free_now)
 
 
 def availability_many(items: Iterable[tuple[int, int]], *, on: date) -> dict[int, AvailabilityAnswer]:

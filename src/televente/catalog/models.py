@@ -93,6 +93,15 @@ class Product(BaseModel):
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        from .search import build_search_text  # the folded words the catalogue search reads
+
+        self.code = self.code.strip().upper()  # codes are compared in capitals everywhere
+        self.search_text = build_search_text(self, self.category.name if self.category_id else "")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
 
 class SalesUnit(BaseModel):
     """A way the product is sold: unit (UVC), pack, carton, pallet; a whole number of base units."""
@@ -309,29 +318,48 @@ class ProductLink(BaseModel):
         ]
 
 
-class PriceListImport(BaseModel):
-    """A price list file: checked row by row first (nothing written), then applied on confirmation."""
+class CatalogImport(BaseModel):
+    """A catalogue, price list or stock file: checked row by row first (nothing written), then
+    applied on confirmation in one transaction."""
+
+    class Kind(models.TextChoices):
+        PRODUCTS = "products", _("Articles")
+        PRICES = "prices", _("Tarif")
+        STOCK = "stock", _("Stocks")
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Vérifié")
         DONE = "done", _("Importé")
 
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.PRICES)
     price_list = models.ForeignKey(
-        PriceList, verbose_name=_("tarif"), on_delete=models.CASCADE, related_name="imports"
+        PriceList,
+        verbose_name=_("tarif"),
+        on_delete=models.CASCADE,
+        related_name="imports",
+        null=True,
+        blank=True,
     )
-    file = models.FileField(upload_to="imports/prices/%Y/%m/")
+    file = models.FileField(upload_to="imports/catalogue/%Y/%m/")
     filename = models.CharField(_("fichier"), max_length=200)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.CHECKED)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     applied_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("import de tarif")
-        verbose_name_plural = _("imports de tarifs")
+        verbose_name = _("import catalogue")
+        verbose_name_plural = _("imports catalogue")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="prices") | Q(price_list__isnull=False),
+                name="catalogimport_prices_have_list",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.filename

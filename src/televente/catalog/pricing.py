@@ -54,29 +54,42 @@ def resolve_prices(*, company, items: Iterable[tuple[Product, int]], on: date) -
     quantities: dict[int, int] = defaultdict(int)
     for product, quantity in items:
         quantities[product.pk] += quantity
-    net: dict[int, CustomerPrice] = {}
-    for row in CustomerPrice.objects.filter(company=company, product_id__in=products).order_by("pk"):
-        if _valid(row.valid_from, row.valid_until, on):
-            net[row.product_id] = row
+    net: dict[int, Decimal] = {}
+    for product_id, price, valid_from, valid_until in (
+        CustomerPrice.objects.filter(company=company, product_id__in=products)
+        .order_by("pk")
+        .values_list("product_id", "price", "valid_from", "valid_until")
+    ):
+        if _valid(valid_from, valid_until, on):
+            net[product_id] = price
     segment_id = getattr(company, "segment_id", None)
     list_prices: dict[int, list[tuple[str, Decimal, int]]] = defaultdict(list)
     if segment_id:
-        for row in PriceListItem.objects.filter(
+        for product_id, price, list_id, name, valid_from, valid_until in PriceListItem.objects.filter(
             product_id__in=products, price_list__segment_id=segment_id, price_list__is_active=True
-        ).select_related("price_list"):
-            if _valid(row.price_list.valid_from, row.price_list.valid_until, on):
-                list_prices[row.product_id].append((row.price_list.name, row.price, row.price_list_id))
+        ).values_list(
+            "product_id",
+            "price",
+            "price_list_id",
+            "price_list__name",
+            "price_list__valid_from",
+            "price_list__valid_until",
+        ):
+            if _valid(valid_from, valid_until, on):
+                list_prices[product_id].append((name, price, list_id))
     valid_lists = {pl_id for rows in list_prices.values() for _n, _p, pl_id in rows}
-    breaks: dict[int, list[QuantityBreak]] = defaultdict(list)
-    for row in QuantityBreak.objects.filter(product_id__in=products).filter(
-        Q(price_list__isnull=True) | Q(price_list_id__in=valid_lists)
+    breaks: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for product_id, min_quantity, price in (
+        QuantityBreak.objects.filter(product_id__in=products)
+        .filter(Q(price_list__isnull=True) | Q(price_list_id__in=valid_lists))
+        .values_list("product_id", "min_quantity", "price")
     ):
-        breaks[row.product_id].append(row)
+        breaks[product_id].append((min_quantity, price))
 
     answers = {}
     for pid, product in products.items():
         if pid in net:
-            price = net[pid].price
+            price = net[pid]
             answers[pid] = PriceAnswer(
                 pid, price, "customer", _("Prix net négocié avec le client"), (("customer", price),)
             )
@@ -84,13 +97,13 @@ def resolve_prices(*, company, items: Iterable[tuple[Product, int]], on: date) -
         candidates: list[tuple[str, str, Decimal]] = [("base", _("Prix de base"), product.base_price)]
         for name, price, _pl in list_prices[pid]:
             candidates.append(("price_list", _("Tarif « %(name)s »") % {"name": name}, price))
-        for row in breaks[pid]:
-            if quantities[pid] >= row.min_quantity:
+        for min_quantity, break_price in breaks[pid]:
+            if quantities[pid] >= min_quantity:
                 label = _("Prix dégressif dès %(n)s %(unit)s") % {
-                    "n": row.min_quantity,
+                    "n": min_quantity,
                     "unit": product.base_unit,
                 }
-                candidates.append(("quantity_break", label, row.price))
+                candidates.append(("quantity_break", label, break_price))
         source, label, price = min(candidates, key=lambda c: (c[2], c[0], c[1]))
         answers[pid] = PriceAnswer(pid, price, source, label, tuple((c[1], c[2]) for c in candidates))
     return answers
@@ -112,8 +125,7 @@ def promotions_for(
     """Promotions open to this customer on this date, best fit with its habits first."""
     qs = (
         Promotion.objects.filter(valid_from__lte=on, valid_until__gte=on)
-        .filter(Q(segments__isnull=True) | Q(segments=company.segment_id))
-        .filter(Q(companies__isnull=True) | Q(companies=company.pk))
+        .filter(promotion_customer_q(company))
         .distinct()
     )
     promos = [p for p in qs if p.budget is None or p.spent < p.budget]
@@ -131,8 +143,49 @@ def promotions_for(
     return sorted(ranked, key=lambda r: (-r.score, r.promotion.valid_until, r.promotion.pk))
 
 
+def promotion_customer_q(company) -> Q:
+    """Promotions open to a customer: no customer targeting, or its segment, or the customer named.
+
+    Segments and named customers add up (a segment plus three named customers of other segments).
+    """
+    q = Q(segments__isnull=True, companies__isnull=True) | Q(companies=company.pk)
+    if getattr(company, "segment_id", None):
+        q |= Q(segments=company.segment_id)
+    return q
+
+
+def targeted_companies(*, segment_ids: Iterable[int], company_ids: Iterable[int]):
+    """The customers a promotion with this targeting is open to (same rule as `promotion_customer_q`)."""
+    from televente.customers.models import Company
+
+    segment_ids, company_ids = list(segment_ids), list(company_ids)
+    if not segment_ids and not company_ids:
+        return Company.objects.all()
+    return Company.objects.filter(Q(segment_id__in=segment_ids) | Q(pk__in=company_ids))
+
+
+def targeted_products(*, category_ids: Iterable[int], product_ids: Iterable[int]):
+    """The articles a promotion with this targeting applies to (same rule as `promotion_applies_to`)."""
+    category_ids, product_ids = expand_categories(category_ids), list(product_ids)
+    if not category_ids and not product_ids:
+        return Product.objects.all()
+    return Product.objects.filter(Q(category_id__in=category_ids) | Q(pk__in=product_ids))
+
+
+def expand_categories(category_ids: Iterable[int]) -> set[int]:
+    """The categories and all their descendants: a promotion on a family covers its sub-categories."""
+    from .models import Category
+
+    found, frontier = set(category_ids), set(category_ids)
+    while frontier:
+        frontier = set(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
 def attach_targets(promos: list[Promotion]) -> None:
-    """Each promotion's targeted product and category ids as sets, in two queries (ids only)."""
+    """Each promotion's targeted product and category ids as sets (categories with their
+    descendants), in three queries at most (ids only)."""
     by_id = {p.pk: p for p in promos}
     for promo in promos:
         promo.target_product_ids, promo.target_category_ids = set(), set()
@@ -148,6 +201,19 @@ def attach_targets(promos: list[Promotion]) -> None:
         "promotion_id", "category_id"
     ):
         by_id[promo_id].target_category_ids.add(category_id)
+    if any(p.target_category_ids for p in promos):
+        from .models import Category
+
+        children: dict[int, set[int]] = defaultdict(set)
+        for pk, parent_id in Category.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+            children[parent_id].add(pk)
+        for promo in promos:
+            stack = list(promo.target_category_ids)
+            while stack:
+                for child in children.get(stack.pop(), ()):
+                    if child not in promo.target_category_ids:
+                        promo.target_category_ids.add(child)
+                        stack.append(child)
 
 
 def promotion_applies_to(promo: Promotion, product: Product) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
@@ -17,6 +19,70 @@ from .pricing import PriceAnswer, RankedPromotion, promotion_applies_to, promoti
 from .search import PRODUCT_INDEX
 
 CANDIDATES = 200  # ranked in Python after the index match
+# What a result row shows: the technical sheet's long texts are left for the product sheet.
+LIST_FIELDS = (
+    "pk", "code", "ean", "name", "brand", "category_id", "category__name", "status", "base_unit", "vat_rate",
+    "base_price", "allergens",
+)  # fmt: skip
+UNIT_FIELDS = ("pk", "product_id", "code", "label", "base_quantity", "min_quantity", "multiple", "is_default")
+
+
+@dataclass(frozen=True)
+class ListedCategory:
+    name: str
+
+
+@dataclass(frozen=True)
+class ListedUnit:
+    """A sales unit as a result list shows it (plain values: search is the hottest read)."""
+
+    pk: int
+    code: str
+    label: str
+    base_quantity: int
+    min_quantity: int
+    multiple: int
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class ListedProduct:
+    """An article as a result list shows it, without building full model instances."""
+
+    pk: int
+    code: str
+    ean: str
+    name: str
+    brand: str
+    category_id: int
+    category: ListedCategory
+    status: str
+    base_unit: str
+    vat_rate: Decimal
+    base_price: Decimal
+    allergens: list
+    units: list[ListedUnit]
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def listed_products(ids: list[int]) -> list[ListedProduct]:
+    """The articles of `ids`, in that order, with their units sorted by size (two queries)."""
+    units: dict[int, list[ListedUnit]] = defaultdict(list)
+    for pk, product_id, *rest in (
+        SalesUnit.objects.filter(product_id__in=ids).order_by("base_quantity").values_list(*UNIT_FIELDS)
+    ):
+        units[product_id].append(ListedUnit(pk, *rest))
+    found = {}
+    for pk, code, ean, name, brand, category_id, category_name, *rest in Product.objects.filter(
+        pk__in=ids
+    ).values_list(*LIST_FIELDS):
+        found[pk] = ListedProduct(
+            pk, code, ean, name, brand, category_id, ListedCategory(category_name), *rest, units=units[pk]
+        )
+    return [found[pk] for pk in ids if pk in found]
 
 
 def next_delivery_date(today: dt.date | None = None) -> dt.date:
@@ -30,9 +96,9 @@ def next_delivery_date(today: dt.date | None = None) -> dt.date:
 
 @dataclass(frozen=True)
 class ProductRow:
-    product: Product
-    default_unit: SalesUnit | None
-    units: list[SalesUnit]
+    product: Product | ListedProduct
+    default_unit: SalesUnit | ListedUnit | None
+    units: list[SalesUnit] | list[ListedUnit]
     availability: AvailabilityAnswer
     price: PriceAnswer | None
     free_stock: int
@@ -50,16 +116,17 @@ def product_search(
     query = (query or "").strip()
     if not query:
         return []
-    base = Product.objects.select_related("category").prefetch_related(
-        Prefetch("units", queryset=SalesUnit.objects.order_by("base_quantity"))
+    # Codes are stored in capitals: equality (not iexact, a LIKE) keeps the code index usable.
+    exact = list(
+        Product.objects.filter(
+            Q(code__in={query, query.upper()}) | Q(ean=query.replace(" ", ""))
+        ).values_list("pk", flat=True)[:limit]
     )
-    exact = list(base.filter(Q(code__iexact=query) | Q(ean=query.replace(" ", "")))[:limit])
-    seen = {p.pk for p in exact}
     # The index matches names, brands and category words; rank a bounded set of light candidates
     # (id, name, status) so that articles whose *name* carries the words come before those matched
-    # by their family only, then load the page's articles in full.
+    # by their family only, then load the page's articles in full (with the exact matches).
     candidates = list(
-        PRODUCT_INDEX.filter(Product.objects.exclude(pk__in=seen), query)
+        PRODUCT_INDEX.filter(Product.objects.exclude(pk__in=exact), query)
         .order_by("name")
         .values_list("pk", "name", "status")[:CANDIDATES]
     )
@@ -72,25 +139,19 @@ def product_search(
         in_name = sum(any(w.startswith(t) for w in folded.split()) for t in terms)
         return (status == ProductStatus.DISCONTINUED, -in_name, not folded.startswith(folded_query), name)
 
-    top = [pk for pk, _n, _s in sorted(candidates, key=rank)[: max(0, limit - len(exact))]]
-    loaded = base.in_bulk(top)
-    rows = exact + [loaded[pk] for pk in top if pk in loaded]
-    return _rows(rows, company=company, on=on)
+    top = exact + [pk for pk, _n, _s in sorted(candidates, key=rank)[: max(0, limit - len(exact))]]
+    return _rows(listed_products(top), company=company, on=on)
 
 
-def _rows(products: list[Product], *, company, on: dt.date) -> list[ProductRow]:
-    units = {p.pk: list(p.units.all()) for p in products}
+def _rows(products: list, *, company, on: dt.date) -> list[ProductRow]:
+    """Rows for full products (units prefetched) or listed ones (units as a list)."""
+    units = {p.pk: p.units if isinstance(p.units, list) else list(p.units.all()) for p in products}
     defaults = {p.pk: _default_unit(units[p.pk]) for p in products}
     wanted = [(p.pk, defaults[p.pk].base_quantity if defaults[p.pk] else 1) for p in products]
     answers = availability_many(wanted, on=on)
-    free = dict(
-        Product.objects.filter(pk__in=[p.pk for p in products])
-        .annotate(free=Sum("stocks__on_hand") - Sum("stocks__reserved"))
-        .values_list("pk", "free")
-    )
     prices = resolve_prices(company=company, items=wanted_pairs(products, defaults), on=on) if company else {}
     return [
-        ProductRow(p, defaults[p.pk], units[p.pk], answers[p.pk], prices.get(p.pk), free.get(p.pk) or 0)
+        ProductRow(p, defaults[p.pk], units[p.pk], answers[p.pk], prices.get(p.pk), answers[p.pk].free_now)
         for p in products
     ]
 
@@ -190,3 +251,110 @@ def catalogue_rows() -> tuple[list[str], object]:
             ]
 
     return header, rows()
+
+
+# Catalogue management -----------------------------------------------------------------------------------------------
+
+
+def managed_products(*, query: str = "", status: str = ""):
+    """The management list: exact code or EAN, or words; every status (discontinued included)."""
+    qs = Product.objects.select_related("category", "category__parent").prefetch_related(
+        Prefetch("units", queryset=SalesUnit.objects.order_by("base_quantity"))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    query = (query or "").strip()
+    if query:
+        exact = qs.filter(Q(code__iexact=query) | Q(ean=query.replace(" ", "")))
+        if exact.exists():
+            return exact
+        qs = PRODUCT_INDEX.filter(qs, query)
+    return qs.order_by("code")
+
+
+def price_lists():
+    from django.db.models import Count
+
+    from .models import PriceList
+
+    return (
+        PriceList.objects.select_related("segment")
+        .annotate(item_count=Count("items"))
+        .order_by("-is_active", "name")
+    )
+
+
+def price_list_items(*, price_list, query: str = ""):
+    qs = price_list.items.select_related("product").order_by("product__code")
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(
+            Q(product__code__iexact=query)
+            | Q(product_id__in=PRODUCT_INDEX.filter(Product.objects.all(), query).values("pk"))
+        )
+    return qs
+
+
+@dataclass(frozen=True)
+class PromotionRow:
+    promotion: object
+    state: str  # running | upcoming | ended
+    customers: int
+    products: int
+
+
+def promotions_overview(today: dt.date | None = None) -> list[PromotionRow]:
+    """Every promotion with its state and how many customers and articles it reaches."""
+    from .models import Promotion
+    from .pricing import targeted_companies, targeted_products
+
+    today = today or timezone.localdate()
+    promos = list(Promotion.objects.prefetch_related("segments", "companies", "categories", "products"))
+    rows = []
+    for promo in promos:
+        state = (
+            "upcoming" if promo.valid_from > today else "ended" if promo.valid_until < today else "running"
+        )
+        customers = targeted_companies(
+            segment_ids=[s.pk for s in promo.segments.all()],
+            company_ids=[c.pk for c in promo.companies.all()],
+        ).count()
+        products = targeted_products(
+            category_ids=[c.pk for c in promo.categories.all()],
+            product_ids=[p.pk for p in promo.products.all()],
+        ).count()
+        rows.append(PromotionRow(promo, state, customers, products))
+    order = {"running": 0, "upcoming": 1, "ended": 2}
+    return sorted(rows, key=lambda r: (order[r.state], r.promotion.valid_until))
+
+
+@dataclass(frozen=True)
+class TargetPreview:
+    customers: int
+    active_customers: int
+    customer_sample: list
+    products: int
+    product_sample: list
+    all_customers: bool
+    all_products: bool
+
+
+def promotion_preview(
+    *, segment_ids, company_ids, category_ids, product_ids, sample: int = 8
+) -> TargetPreview:
+    """Who and what a promotion reaches, before it is saved (same rules as at order time)."""
+    from televente.customers.choices import CompanyStatus
+
+    from .pricing import targeted_companies, targeted_products
+
+    companies = targeted_companies(segment_ids=segment_ids, company_ids=company_ids)
+    products = targeted_products(category_ids=category_ids, product_ids=product_ids)
+    return TargetPreview(
+        customers=companies.count(),
+        active_customers=companies.filter(status=CompanyStatus.CUSTOMER).count(),
+        customer_sample=list(companies.select_related("segment").order_by("sort_name")[:sample]),
+        products=products.count(),
+        product_sample=list(products.order_by("name")[:sample]),
+        all_customers=not segment_ids and not company_ids,
+        all_products=not category_ids and not product_ids,
+    )

@@ -1,21 +1,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from televente.accounts.permissions import is_admin
 from televente.core import tabular
-from televente.core.errors import DomainError
 from televente.customers.models import Company
 from televente.customers.search import filter_companies
 
-from . import price_import, selectors
-from .forms import PriceImportConfirmForm, PriceImportForm
-from .models import PriceListImport
+from . import selectors
 
 
 def _client(request: HttpRequest) -> Company | None:
@@ -63,51 +58,6 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "delivery_date": selectors.next_delivery_date(),
         },
     )
-
-
-def _admin_only(request: HttpRequest) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def price_import_start(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
-    form = PriceImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = price_import.price_import_check(
-                by=request.user, price_list=form.cleaned_data["price_list"], upload=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            form.add_error("file" if exc.field == "file" else None, exc.message)
-        else:
-            return redirect("catalog:price_import", pk=job.pk)
-    return render(request, "catalog/price_import_start.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def price_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
-    job = get_object_or_404(
-        PriceListImport.objects.select_related("price_list"), pk=pk, created_by=request.user
-    )
-    form = PriceImportConfirmForm(
-        request.POST if request.method == "POST" else None, initial={"valid_only": bool(job.errors)}
-    )
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = price_import.price_import_apply(
-                job=job, by=request.user, valid_only=form.cleaned_data["valid_only"]
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            return redirect("catalog:price_import", pk=job.pk)
-    return render(request, "catalog/price_import_detail.html", {"job": job, "form": form, "error": error})
 
 
 @login_required

@@ -24,7 +24,7 @@ def test_dry_run_lists_bad_rows_then_valid_rows_import(client, world, catalogue)
     client.force_login(world.admin)
     upload = SimpleUploadedFile("tarif.csv", CSV.encode())
     response = client.post(
-        reverse("catalog:price_import_start"), {"price_list": catalogue.pk, "file": upload}
+        reverse("catalog:import_start", args=["prices"]), {"price_list": catalogue.pk, "file": upload}
     )
     assert response.status_code == 302
     page = client.get(response["Location"])
@@ -43,14 +43,16 @@ def test_dry_run_lists_bad_rows_then_valid_rows_import(client, world, catalogue)
 @pytest.mark.django_db
 def test_only_admin_imports_prices(client, world, catalogue):
     client.force_login(world.sup_a)
-    assert client.get(reverse("catalog:price_import_start")).status_code == 403
+    assert client.get(reverse("catalog:import_start", args=["prices"])).status_code == 403
 
 
 @pytest.mark.django_db
 def test_file_without_the_columns_is_refused(client, world, catalogue):
     client.force_login(world.admin)
     upload = SimpleUploadedFile("tarif.csv", b"foo;bar\n1;2\n")
-    page = client.post(reverse("catalog:price_import_start"), {"price_list": catalogue.pk, "file": upload})
+    page = client.post(
+        reverse("catalog:import_start", args=["prices"]), {"price_list": catalogue.pk, "file": upload}
+    )
     assert "colonne « code article »" in page.text
 
 
@@ -63,7 +65,7 @@ def test_admin_imports_a_price_list_with_one_bad_row(page: Page, live_server, wo
     path = tmp_path / "tarif.csv"
     path.write_text("Code article;Prix HT\nBEU001;2,45\nCRE001;-3\n")
     sign_in(page, live_server, "boss")
-    page.goto(f"{live_server.url}/catalogue/tarifs/import/")
+    page.goto(f"{live_server.url}/catalogue/gestion/imports/prices/")
     page.get_by_label("Tarif").select_option(label="Tarif restaurants")
     page.get_by_label("Fichier CSV ou Excel (.xlsx)").set_input_files(str(path))
     page.get_by_role("button", name="Vérifier le fichier").click()

@@ -21,6 +21,26 @@ def money(value, decimals: int = 2) -> str:
 
 
 @register.filter
+def unit_price(value) -> str:
+    """A price per base unit: two decimals, or up to four when the cents do not say it all."""
+    if value in (None, ""):
+        return "—"
+    value = Decimal(value)
+    decimals = max(2, min(4, -value.normalize().as_tuple().exponent))
+    return f"{floatformat(value, f'{decimals}g')}\u00a0€"
+
+
+@register.simple_tag
+def percent_change(before, after) -> str:
+    """'-12,5 %' from 8 to 7; empty when there is no reference."""
+    if not before:
+        return ""
+    change = (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
+    sign = "+" if change > 0 else ""
+    return f"{sign}{floatformat(change, '-1g')}\u00a0%"
+
+
+@register.filter
 def phone(value: str) -> str:
     return format_national(value) if value else ""
 
