@@ -970,6 +970,7 @@ EN = {
     "Aucune offre pour l'instant.": "No offer yet.",
     'Valable du': 'Valid from',
     "Valable jusqu'au": 'Valid until',
+    'tarif (vide : tous les clients)': 'price list (empty: every customer)',
 }
 
 PLURALS = {

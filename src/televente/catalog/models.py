@@ -233,7 +233,12 @@ class QuantityBreak(BaseModel):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="quantity_breaks")
     price_list = models.ForeignKey(
-        PriceList, on_delete=models.CASCADE, null=True, blank=True, related_name="breaks"
+        PriceList,
+        verbose_name=_("tarif (vide : tous les clients)"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="breaks",
     )
     min_quantity = models.PositiveIntegerField(
         _("à partir de (unités de base)"), validators=[MinValueValidator(2)]

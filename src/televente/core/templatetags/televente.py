@@ -35,7 +35,7 @@ def percent_change(before, after) -> str:
     """'-12,5 %' from 8 to 7; empty when there is no reference."""
     if not before:
         return ""
-    change = (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
+    change = ((Decimal(after) - Decimal(before)) * 100 / Decimal(before)).quantize(Decimal("0.1"))
     sign = "+" if change > 0 else ""
     return f"{sign}{floatformat(change, '-1g')}\u00a0%"
 
