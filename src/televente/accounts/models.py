@@ -100,6 +100,14 @@ class User(AbstractUser):
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     language = models.CharField(_("langue"), max_length=5, choices=Language.choices, default=Language.FRENCH)
     time_zone = models.CharField(_("fuseau horaire"), max_length=64, default="Europe/Paris")
+    discount_limit = models.DecimalField(
+        _("remise manuelle maximale (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Vide : la limite du rôle (télévendeur 5 %, superviseur 15 %)."),
+    )
 
     objects = AppUserManager()
 

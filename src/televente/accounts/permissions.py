@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -49,6 +50,28 @@ def can_manage_catalogue(user) -> bool:
 def can_push_stock(user) -> bool:
     """Stock levels come from the warehouse: back office (any service) and admin."""
     return is_admin(user) or (is_signed_in(user) and user.role == Role.BACK_OFFICE)
+
+
+ROLE_DISCOUNT_LIMITS = {
+    Role.REP: Decimal("5"),
+    Role.FIELD_REP: Decimal("5"),
+    Role.SUPERVISOR: Decimal("15"),
+    Role.ADMIN: Decimal("100"),
+    Role.BACK_OFFICE: Decimal("0"),
+}
+
+
+def discount_limit(user) -> Decimal:
+    """The manual discount (%) a person may grant without a supervisor's approval."""
+    if user.discount_limit is not None:
+        return user.discount_limit
+    if user.is_superuser:
+        return Decimal("100")
+    return ROLE_DISCOUNT_LIMITS.get(user.role, Decimal("0"))
+
+
+def can_approve_discounts(user) -> bool:
+    return is_supervisor_or_admin(user)
 
 
 def can_manage_users(user) -> bool:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "televente.accounts",
     "televente.customers",
     "televente.catalog",
+    "televente.orders",
     "django_filters",
 ]
 
@@ -198,6 +199,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Mail (Django 6.1 MAILERS). Each environment sets MAILERS; messages come from this address.
+COMPANY_NAME = os.environ.get("COMPANY_NAME", "Grossiste Démo SAS")  # on documents sent to customers
+ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "16:00")  # orders after this time are delivered a day later
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Télévente <ne-pas-repondre@televente.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
