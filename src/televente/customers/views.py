@@ -19,6 +19,7 @@ from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused
 
 from . import exports, imports, selectors, services
+from .actions import actions_for
 from .forms import (
     CallWindowFormSet,
     ClosureForm,
@@ -123,7 +124,14 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = Company.objects.editable_by(request.user).filter(pk=pk).exists()
     form = InteractionForm(company=file.company)
     return render(
-        request, "customers/company_detail.html", {"file": file, "log_form": form, "can_edit": can_edit}
+        request,
+        "customers/company_detail.html",
+        {
+            "file": file,
+            "log_form": form,
+            "can_edit": can_edit,
+            "actions": actions_for(request.user, file.company) if can_edit else [],
+        },
     )
 
 

@@ -8,5 +8,20 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Commandes")
 
     def ready(self) -> None:
+        from televente.accounts.permissions import is_signed_in
+        from televente.core.navigation import NavEntry, register
+        from televente.customers.actions import CompanyAction
+        from televente.customers.actions import register as register_action
 
-        pass  # the navigation entry comes with the order list
+        register(NavEntry("orders", _("Commandes"), "orders:list", 12, is_signed_in, "g o"))
+        register_action(
+            CompanyAction(
+                "order",
+                _("Prendre une commande"),
+                "orders:new",
+                10,
+                lambda user, company: company.status != "lost",
+                shortcut="c",
+                primary=True,
+            )
+        )

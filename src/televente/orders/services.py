@@ -825,8 +825,3 @@ def _unreserve(line: OrderLine, *, consume: bool) -> None:
             break
     line.reserved = 0
     line.save(update_fields=["reserved", "updated_at"])
-
-
-def visible_orders(user):
-    """Orders of the customers this person may open."""
-    return Order.objects.filter(company__in=Company.objects.visible_to(user))

@@ -168,7 +168,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: an id printed in a template ({{ c.pk }} in a link, a hidden input, an element id) must never
+# become "1 234". Amounts and counts are grouped explicitly by the `money` and `number` filters.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -21,6 +21,14 @@ def money(value, decimals: int = 2) -> str:
 
 
 @register.filter
+def number(value) -> str:
+    """A count as a French reader reads it: 20 100 (grouped, whatever USE_THOUSAND_SEPARATOR says)."""
+    if value in (None, ""):
+        return ""
+    return floatformat(value, "0g")
+
+
+@register.filter
 def unit_price(value) -> str:
     """A price per base unit: two decimals, or up to four when the cents do not say it all."""
     if value in (None, ""):

@@ -1,0 +1,43 @@
+"""Actions other apps add to the customer file's header (take an order, log a claim...).
+
+The customer file belongs to a lower app than orders or claims: those register their entry point
+here from their AppConfig.ready(), so the file never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class CompanyAction:
+    key: str
+    label: str | Promise
+    url_name: str  # takes the company's pk
+    order: int
+    allowed: Callable[[object, object], bool]  # (user, company)
+    method: str = "post"
+    shortcut: str = ""  # one key on the file page
+    primary: bool = False
+
+    def url(self, company) -> str:
+        return reverse(self.url_name, args=[company.pk])
+
+
+_ACTIONS: dict[str, CompanyAction] = {}
+
+
+def register(action: CompanyAction) -> None:
+    _ACTIONS[action.key] = action
+
+
+def actions_for(user, company) -> list[dict]:
+    return [
+        {"action": a, "url": a.url(company)}
+        for a in sorted(_ACTIONS.values(), key=lambda a: a.order)
+        if a.allowed(user, company)
+    ]

@@ -1,0 +1,184 @@
+"""Reads for the order screens: the order with its lines, the habitual basket, complements and
+promotions for the panel, the read-back warnings, the order lists. Bounded queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from televente.catalog.choices import LinkKind
+from televente.catalog.models import Product, ProductLink, SalesUnit
+from televente.catalog.pricing import promotions_for
+from televente.customers.models import Company
+
+from .choices import OrderStatus
+from .models import Order, OrderLine, ProductHabit
+
+UNITS = Prefetch("product__units", queryset=SalesUnit.objects.order_by("base_quantity"))
+UNUSUAL_FACTOR = 3  # a quantity above 3x or below 1/3 of the usual one is read back
+
+
+def visible_orders(user):
+    return Order.objects.filter(company__in=Company.objects.visible_to(user))
+
+
+def order_for(*, user, pk: int) -> Order:
+    """The order if its customer is visible to this person (404 otherwise)."""
+    return get_object_or_404(
+        visible_orders(user).select_related(
+            "company", "company__segment", "contact", "delivery_address", "rep"
+        ),
+        pk=pk,
+    )
+
+
+def order_lines(order: Order) -> list[OrderLine]:
+    return list(
+        order.lines.select_related("product", "unit", "replaces")
+        .prefetch_related(UNITS)
+        .order_by("position", "pk")
+    )
+
+
+def line_for(order: Order, line_id: int) -> OrderLine:
+    line = get_object_or_404(
+        OrderLine.objects.select_related("product", "unit", "replaces").prefetch_related(UNITS),
+        pk=line_id,
+        order=order,
+    )
+    line.order = order
+    return line
+
+
+def habitual_basket(order: Order, in_order: set[int], limit: int = 40) -> list[ProductHabit]:
+    """What this customer usually orders and is not in the order yet, due first."""
+    return list(
+        ProductHabit.objects.filter(company_id=order.company_id)
+        .exclude(product_id__in=in_order)
+        .exclude(product__status="discontinued")
+        .select_related("product", "unit")
+        .order_by("-score")[:limit]
+    )
+
+
+def complements(in_order: set[int], exclude: set[int], limit: int = 8) -> list[ProductLink]:
+    """Complements of the basket's articles that are neither in it nor among its habits."""
+    if not in_order:
+        return []
+    seen, found = set(), []
+    for link in (
+        ProductLink.objects.filter(kind=LinkKind.COMPLEMENT, product_id__in=in_order)
+        .exclude(target_id__in=in_order | exclude)
+        .select_related("target", "product")
+        .order_by("rank")[: limit * 3]
+    ):
+        if link.target_id not in seen:
+            seen.add(link.target_id)
+            found.append(link)
+    return found[:limit]
+
+
+def substitutes(product_id: int) -> list[ProductLink]:
+    return list(
+        ProductLink.objects.filter(kind=LinkKind.SUBSTITUTE, product_id=product_id)
+        .select_related("target")
+        .prefetch_related(Prefetch("target__units", queryset=SalesUnit.objects.order_by("base_quantity")))
+        .order_by("rank")
+    )
+
+
+def order_promotions(order: Order, habits: list[ProductHabit], samples: int = 3):
+    """The promotions that fit this customer, best fit first, each with a few of its articles to
+    add in one keystroke (the customer's habitual ones first)."""
+    on = order.delivery_date or timezone.localdate()
+    ranked = promotions_for(
+        company=order.company,
+        on=on,
+        habitual_product_ids=[h.product_id for h in habits],
+        habitual_category_ids=list({h.product.category_id for h in habits}),
+    )[:6]
+    habitual = [h.product_id for h in habits]
+    wanted: dict[int, list[int]] = {}
+    for r in ranked:
+        promo = r.promotion
+        ids = sorted(promo.target_product_ids, key=lambda pid: (pid not in habitual, pid))
+        if not ids and promo.target_category_ids:
+            ids = [h.product_id for h in habits if h.product.category_id in promo.target_category_ids]
+        wanted[promo.pk] = ids[:samples]
+    products = Product.objects.in_bulk({pid for ids in wanted.values() for pid in ids})
+    for r in ranked:
+        r.promotion.sample_products = [products[pid] for pid in wanted[r.promotion.pk] if pid in products]
+    return ranked
+
+
+@dataclass(frozen=True)
+class Readback:
+    substitutions: list[OrderLine]
+    unusual: list[tuple[OrderLine, ProductHabit]]
+    missing: list[ProductHabit]
+    short: list[OrderLine]
+    free_goods: list[OrderLine]
+
+
+def readback(order: Order, lines: list[OrderLine]) -> Readback:
+    """What to read back to the customer before confirming (seed 000: replacements and quantities)."""
+    habits = {
+        h.product_id: h
+        for h in ProductHabit.objects.filter(company_id=order.company_id).select_related("unit", "product")
+    }
+    unusual = []
+    for line in lines:
+        habit = habits.get(line.product_id)
+        if habit is None or habit.unit is None:
+            continue
+        usual = habit.usual_quantity * habit.unit.base_quantity
+        if line.base_quantity > usual * UNUSUAL_FACTOR or line.base_quantity * UNUSUAL_FACTOR < usual:
+            unusual.append((line, habit))
+    in_order = {line.product_id for line in lines}
+    replaced = {line.replaces_id for line in lines if line.replaces_id}
+    missing = [
+        h
+        for h in sorted(habits.values(), key=lambda h: -h.score)
+        if h.product_id not in in_order and h.product_id not in replaced and float(h.share) >= 0.5
+    ][:10]
+    return Readback(
+        substitutions=[line for line in lines if line.replaces_id],
+        unusual=unusual,
+        missing=missing,
+        short=[line for line in lines if line.availability and line.availability != "available"],
+        free_goods=[line for line in lines if line.free_quantity],
+    )
+
+
+def order_list(*, user, status: str = "", company_id: int | None = None, limit: int = 100):
+    qs = visible_orders(user).select_related("company", "rep")
+    if status:
+        qs = qs.filter(status=status)
+    if company_id:
+        qs = qs.filter(company_id=company_id)
+    return qs.order_by("-updated_at")[:limit]
+
+
+def my_drafts(user):
+    return (
+        Order.objects.filter(rep=user, status=OrderStatus.DRAFT)
+        .select_related("company")
+        .order_by("-updated_at")[:20]
+    )
+
+
+def late_orders(user, today=None):
+    """Confirmed orders whose delivery date is passed and not delivered: warn the customer first."""
+    today = today or timezone.localdate()
+    return (
+        visible_orders(user)
+        .filter(
+            status__in=[OrderStatus.CONFIRMED, OrderStatus.PREPARED, OrderStatus.SHIPPED],
+            delivery_date__lt=today,
+        )
+        .select_related("company")
+        .order_by("delivery_date")[:50]
+    )

@@ -1,0 +1,171 @@
+"""The issue's journey in Chromium, keyboard only: habitual order, substitution, complement,
+promotion, read-back with highlights, confirmation and its email; and a draft that survives."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from televente.accounts.tests.test_browser import SHOTS, sign_in
+from televente.catalog.models import ProductLink, Promotion
+from televente.customers.tests.factories import CompanyFactory, ContactFactory
+from televente.orders import habits
+from televente.orders.choices import OrderSource, OrderStatus
+from televente.orders.models import Order, OrderLine
+from televente.orders.tests.factories import sellable, unit
+
+
+class Keys:
+    """Presses keys on the page and counts them (typed quantities apart)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page, self.count = page, 0
+
+    def press(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.count += 1
+
+    def type(self, text: str, counted: bool = True) -> None:
+        self.page.keyboard.type(text)
+        self.count += len(text) if counted else 0
+
+
+def customer_with_history(world):
+    company = CompanyFactory(rep=world.rep_a, team=world.team_a, trade_name="Bistrot du Port")
+    ContactFactory(company=company, is_order_contact=True, email="chef@bistrot.fr", first_name="Paul")
+    products = [sellable(code=f"HAB{n:03d}", name=f"Habituel {n}") for n in range(1, 4)]
+    short = sellable(code="CRE001", name="Crème fraîche épaisse", stock=0)
+    products.append(short)
+    substitute = sellable(code="CRE002", name="Crème fraîche légère", stock=200)
+    ProductLink.objects.create(
+        kind="substitute", product=short, target=substitute, reason="Même usage en cuisine"
+    )
+    complement = sellable(code="BEU001", name="Beurre doux")
+    ProductLink.objects.create(
+        kind="complement", product=products[0], target=complement, reason="Souvent ensemble"
+    )
+    promoted = sellable(code="EAU001", name="Eau minérale")
+    today = timezone.localdate()
+    promo = Promotion.objects.create(
+        name="Eau -10 %",
+        valid_from=today,
+        valid_until=today + dt.timedelta(days=30),
+        mechanic="percent",
+        percent=10,
+    )
+    promo.products.add(promoted)
+    for weeks in range(6, 0, -1):
+        order = Order.objects.create(
+            company=company, status=OrderStatus.DELIVERED, source=OrderSource.HISTORY,
+            delivery_date=today - dt.timedelta(weeks=weeks), number=f"H{weeks}",
+        )  # fmt: skip
+        for product in products:
+            OrderLine.objects.create(
+                order=order, product=product, unit=unit(product, "CAR"), quantity=1, base_quantity=6,
+                unit_price=Decimal("2"), vat_rate=Decimal("5.5"), amount=Decimal("12"),
+            )  # fmt: skip
+    habits.refresh([company.pk])
+    return company
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_rep_takes_a_habitual_order_by_keyboard_only(
+    page: Page, live_server, world, reference_data, mailoutbox, run_tasks
+):
+    company = customer_with_history(world)
+    sign_in(page, live_server, "rep_a")
+    page.goto(f"{live_server.url}/clients/{company.pk}/")
+    keys = Keys(page)
+    keys.press("c")  # take an order
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bistrot du Port")
+    lines = page.locator("#order-lines tr.order-line")
+
+    keys.press("Alt+h")  # the habitual basket: Enter adds each with its usual quantity
+    for n in range(1, 5):
+        keys.press("Enter")
+        expect(lines).to_have_count(n)
+    short = page.locator("#order-lines tr.short")
+    expect(short).to_contain_text("Crème fraîche épaisse")
+    expect(short).to_contain_text("Rupture")
+
+    keys.press("Escape")  # back to the search, then down to the lines
+    keys.press("ArrowDown")
+    keys.press("ArrowDown", 3)  # the fourth line is the short one
+    keys.press("s")  # its substitutes
+    expect(page.locator("[data-substitute-panel]")).to_contain_text("Crème fraîche légère")
+    expect(page.locator("[data-substitute-choice]").first).to_be_focused()
+    keys.press("Enter")  # replace
+    substituted = page.locator("#order-lines tr.substituted")
+    expect(substituted).to_contain_text("remplace Crème fraîche épaisse")
+
+    expect(page.locator("[data-complements]")).to_contain_text("Beurre doux")
+    keys.press("Alt+c")  # a complement of the basket
+    keys.press("Enter")
+    expect(lines.filter(has_text="Beurre doux").locator("[data-qty]")).to_be_focused()
+    keys.press("Enter")  # keep the quantity, back to the search
+    keys.press("Alt+p")  # a promotion for this customer
+    expect(page.locator("[data-promotions] button").first).to_be_focused()
+    keys.press("Enter")
+    expect(lines.filter(has_text="Eau minérale")).to_contain_text("promotion")
+    expect(lines.filter(has_text="Eau minérale").locator("[data-qty]")).to_be_focused()
+    keys.type("5", counted=False)  # five cartons of water
+    keys.press("Enter")
+
+    keys.press("ArrowDown")  # first line: an unusual quantity (usual is 1 carton)
+    keys.type("9", counted=False)
+    keys.press("Enter")
+    expect(lines.first.locator("[data-qty]")).to_have_value("9")
+    expect(page.locator("#order-totals")).to_contain_text("Total HT 210,00")
+    page.screenshot(path=str(SHOTS / "order_screen.png"), full_page=True)
+
+    keys.press("Control+Enter")  # the read-back
+    readback = page.locator(".readback")
+    expect(readback).to_contain_text("Crème fraîche légère remplace Crème fraîche épaisse")
+    expect(readback).to_contain_text("Quantité inhabituelle : 9 carton de 6 de Habituel 1")
+    page.screenshot(path=str(SHOTS / "order_recap.png"), full_page=True)
+    keys.press("Enter")  # confirm
+    expect(page.locator(".message-success")).to_contain_text(
+        "confirmée. La confirmation part par e-mail à chef@bistrot.fr"
+    )
+    order = Order.objects.get(company=company, status=OrderStatus.CONFIRMED)
+    assert order.lines.count() == 6 and order.lines.filter(replaces__code="CRE001").exists()
+    run_tasks()
+    message = mailoutbox[-1]
+    assert order.number in message.subject and message.to == ["chef@bistrot.fr"]
+    assert message.attachments[0][2] == "application/pdf"
+    print(f"\nKeys pressed beyond quantities: {keys.count}")
+    assert keys.count <= 60
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_draft_survives_a_closed_page(page: Page, live_server, world, reference_data):
+    company = customer_with_history(world)
+    sign_in(page, live_server, "rep_a")
+    page.goto(f"{live_server.url}/clients/{company.pk}/")
+    page.keyboard.press("c")
+    expect(page.locator("#habit-list")).to_be_visible()
+    page.wait_for_load_state()
+    page.keyboard.press("Alt+h")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(page.locator("#order-lines tr.order-line")).to_have_count(2)
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    expect(page.locator("#order-lines tr.order-line").first.locator("[data-qty]")).to_have_value("7")
+    url = page.url
+    page.close()  # the browser tab is gone mid-order
+
+    again = page.context.new_page()
+    again.goto(f"{live_server.url}/clients/{company.pk}/")
+    again.keyboard.press("c")  # the same draft comes back
+    expect(again).to_have_url(url)
+    rows = again.locator("#order-lines tr.order-line")
+    expect(rows).to_have_count(2)
+    expect(rows.first.locator("[data-qty]")).to_have_value("7")

@@ -1,0 +1,463 @@
+"""The order screen and its htmx regions. Each change answers with the changed row, the totals and
+the new version only (out-of-band swaps), never the whole order: a change stays instant on a
+1,000-line order."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from televente.accounts.permissions import can_approve_discounts, discount_limit, is_supervisor_or_admin
+from televente.catalog import selectors as catalog_selectors
+from televente.catalog.availability import availability_many
+from televente.catalog.models import Product, SalesUnit
+from televente.core.errors import DomainError
+from televente.customers.models import Company
+
+from . import selectors, services
+from .choices import LineOrigin, OrderStatus
+from .forms import ConfirmForm, DiscountDecisionForm, LineAddForm, LineUpdateForm, LostSaleForm, TermsForm
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise DomainError(_("Version de la commande manquante : rechargez la page.")) from None
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A refused change: the message goes to the order's alert region, nothing else moves."""
+    response = render(
+        request,
+        "orders/order.html#order-alert",
+        {"error": exc.message, "conflict": exc.code == "conflict"},
+        status=422,
+    )
+    response["HX-Retarget"] = "#order-alert"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _row_response(
+    request: HttpRequest, order, line, template: str = "orders/order.html#line-row", **extra
+) -> HttpResponse:
+    order.refresh_from_db()
+    context = {"order": order, "line": line, "oob": True, **_authority(request, order), **extra}
+    return _basket_changed(render(request, template, context))
+
+
+def _basket_changed(response: HttpResponse) -> HttpResponse:
+    """The complements and promotions panel reloads itself (apart from the row: the row stays O(1))."""
+    response["HX-Trigger"] = "basket-changed"
+    return response
+
+
+def _basket_changed_render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    return _basket_changed(render(request, template, context))
+
+
+def _authority(request: HttpRequest, order) -> dict:
+    limit = discount_limit(request.user)
+    return {
+        "discount_limit": limit,
+        "needs_approval": services.discount_needs_approval(order, request.user),
+        "credit_beyond": services.credit_exceeded(order),
+    }
+
+
+# Lists and start -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("statut", "")
+    if status and status not in OrderStatus.values:
+        status = ""
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "drafts": selectors.my_drafts(request.user),
+            "late": selectors.late_orders(request.user),
+            "orders": selectors.order_list(user=request.user, status=status),
+            "status": status,
+            "statuses": OrderStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_new(request: HttpRequest, company_pk: int) -> HttpResponse:
+    company = get_object_or_404(Company.objects.visible_to(request.user), pk=company_pk)
+    try:
+        order = services.order_start(company=company, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("customers:detail", pk=company.pk)
+    return redirect("orders:detail", pk=order.pk)
+
+
+# The order screen --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    lines = selectors.order_lines(order)
+    if not order.is_draft:
+        return render(
+            request,
+            "orders/order_view.html",
+            {"order": order, "lines": lines, "events": order.events.select_related("by")},
+        )
+    in_order = {line.product_id for line in lines}
+    habits = selectors.habitual_basket(order, in_order)
+    context = {
+        "order": order,
+        "lines": lines,
+        "habits": habits,
+        "promotions": selectors.order_promotions(order, habits),
+        "complements": selectors.complements(in_order, {h.product_id for h in habits}),
+        "terms_form": TermsForm(
+            company=order.company,
+            initial={
+                "delivery_date": order.delivery_date,
+                "contact": order.contact_id,
+                "customer_reference": order.customer_reference,
+            },
+        ),
+        **_authority(request, order),
+    }
+    return render(request, "orders/order.html", context)
+
+
+@login_required
+@require_GET
+def suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    query = request.GET.get("q", "").strip()
+    rows = catalog_selectors.product_search(
+        query=query, company=order.company, on=order.delivery_date, limit=8
+    )
+    return render(request, "orders/order.html#suggestions", {"order": order, "rows": rows, "query": query})
+
+
+@login_required
+@require_GET
+def side_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complements and promotions, refreshed after the basket changes (loaded apart from the row)."""
+    order = selectors.order_for(user=request.user, pk=pk)
+    in_order = set(order.lines.values_list("product_id", flat=True))
+    habits = selectors.habitual_basket(order, in_order, limit=40)
+    return render(
+        request,
+        "orders/order.html#side-offers",
+        {
+            "order": order,
+            "promotions": selectors.order_promotions(order, habits),
+            "complements": selectors.complements(in_order, {h.product_id for h in habits}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    form = LineAddForm(request.POST)
+    if not form.is_valid():
+        return _error(request, DomainError(_("Article ou quantité invalide.")))
+    product = get_object_or_404(Product, pk=form.cleaned_data["product"])
+    unit = None
+    if form.cleaned_data.get("unit"):
+        unit = get_object_or_404(SalesUnit, pk=form.cleaned_data["unit"], product=product)
+    origin = form.cleaned_data.get("origin") or LineOrigin.SEARCH
+    if origin not in LineOrigin.values:
+        origin = LineOrigin.SEARCH
+    try:
+        line = services.order_line_add(
+            order=order,
+            product=product,
+            by=request.user,
+            version=_version(request),
+            quantity=form.cleaned_data.get("quantity"),
+            unit=unit,
+            origin=origin,
+        )
+    except DomainError as exc:
+        return _error(request, exc)
+    line = selectors.line_for(order, line.pk)
+    return _row_response(request, order, line, added=True)
+
+
+@login_required
+@require_POST
+def line_update(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    line = selectors.line_for(order, line_pk)
+    form = LineUpdateForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _error(request, DomainError(first))
+    unit = None
+    if form.cleaned_data.get("unit") and form.cleaned_data["unit"] != line.unit_id:
+        unit = next((u for u in line.product.units.all() if u.pk == form.cleaned_data["unit"]), None)
+        if unit is None:
+            raise Http404
+    try:
+        services.order_line_update(
+            line=line,
+            by=request.user,
+            version=_version(request),
+            quantity=form.cleaned_data.get("quantity"),
+            unit=unit,
+            manual_discount=form.cleaned_data.get("manual_discount"),
+        )
+    except DomainError as exc:
+        return _error(request, exc)
+    return _row_response(request, order, selectors.line_for(order, line.pk))
+
+
+@login_required
+@require_POST
+def line_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    line = selectors.line_for(order, line_pk)
+    try:
+        services.order_line_remove(line=line, by=request.user, version=_version(request))
+    except DomainError as exc:
+        return _error(request, exc)
+    order.refresh_from_db()
+    return _basket_changed_render(
+        request,
+        "orders/order.html#line-removed",
+        {"order": order, "line_pk": line_pk, **_authority(request, order)},
+    )
+
+
+@login_required
+@require_GET
+def line_substitutes(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    """The substitutes of a short line: availability for this line's quantity, price difference, why."""
+    order = selectors.order_for(user=request.user, pk=pk)
+    line = selectors.line_for(order, line_pk)
+    links = selectors.substitutes(line.product_id)
+    on = order.delivery_date or timezone.localdate()
+    answers = availability_many([(link.target_id, line.base_quantity) for link in links], on=on)
+    prices = {}
+    if links:
+        from televente.catalog.pricing import resolve_prices
+
+        prices = resolve_prices(
+            company=order.company, items=[(link.target, line.base_quantity) for link in links], on=on
+        )
+    options = [
+        {
+            "link": link,
+            "availability": answers[link.target_id],
+            "price": prices[link.target_id].unit_price,
+            "difference": prices[link.target_id].unit_price - line.unit_price,
+        }
+        for link in links
+    ]
+    options.sort(key=lambda o: (o["availability"].status != "available", o["link"].rank))
+    return render(
+        request,
+        "orders/order.html#substitutes",
+        {
+            "order": order,
+            "line": line,
+            "options": options,
+            "lost_form": LostSaleForm(initial={"callback": bool(line.eta)}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def line_substitute(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    line = selectors.line_for(order, line_pk)
+    substitute = get_object_or_404(Product, pk=request.POST.get("substitute") or 0)
+    try:
+        new = services.order_line_substitute(
+            line=line, substitute=substitute, by=request.user, version=_version(request)
+        )
+    except DomainError as exc:
+        return _error(request, exc)
+    return _row_response(request, order, selectors.line_for(order, new.pk), replaced_pk=line_pk)
+
+
+@login_required
+@require_POST
+def lost_sale(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    form = LostSaleForm(request.POST)
+    if not form.is_valid():
+        return _error(request, DomainError(_("Raison de la vente perdue manquante.")))
+    product = get_object_or_404(Product, pk=form.cleaned_data["product"])
+    line = None
+    if form.cleaned_data.get("line"):
+        line = selectors.line_for(order, form.cleaned_data["line"])
+    callback_on = line.eta if (line is not None and form.cleaned_data["callback"]) else None
+    try:
+        services.lost_sale_record(
+            order=order,
+            product=product,
+            base_quantity=form.cleaned_data["base_quantity"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            callback_on=callback_on,
+        )
+        if line is not None:
+            services.order_line_remove(line=line, by=request.user, version=_version(request))
+    except DomainError as exc:
+        return _error(request, exc)
+    order.refresh_from_db()
+    message = (
+        _("Vente perdue notée ; rappel prévu le %(d)s.") % {"d": callback_on.strftime("%d/%m/%Y")}
+        if callback_on
+        else _("Vente perdue notée pour les achats.")
+    )
+    return _basket_changed_render(
+        request,
+        "orders/order.html#line-removed",
+        {
+            "order": order,
+            "line_pk": line.pk if line else None,
+            "notice": message,
+            **_authority(request, order),
+        },
+    )
+
+
+@login_required
+@require_POST
+def terms(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    form = TermsForm(request.POST, company=order.company)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _error(request, DomainError(first))
+    try:
+        services.order_set_terms(
+            order=order,
+            by=request.user,
+            version=_version(request),
+            delivery_date=form.cleaned_data["delivery_date"],
+            contact=form.cleaned_data.get("contact"),
+            customer_reference=form.cleaned_data.get("customer_reference", ""),
+        )
+    except DomainError as exc:
+        return _error(request, exc)
+    return redirect("orders:detail", pk=order.pk)
+
+
+# Read-back and confirmation ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def recap(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    if not order.is_draft:
+        return redirect("orders:detail", pk=order.pk)
+    lines = selectors.order_lines(order)
+    return render(
+        request,
+        "orders/recap.html",
+        {
+            "order": order,
+            "lines": lines,
+            "readback": selectors.readback(order, lines),
+            "form": ConfirmForm(initial={"version": order.version}),
+            "can_override_credit": is_supervisor_or_admin(request.user),
+            **_authority(request, order),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return redirect("orders:recap", pk=order.pk)
+    try:
+        order = services.order_confirm(
+            order=order,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            credit_override_reason=form.cleaned_data.get("credit_override_reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(
+            "orders:recap" if not isinstance(exc, services.OrderChanged) else "orders:detail", pk=order.pk
+        )
+    contact = order.contact
+    if contact and contact.email and contact.allows("email"):
+        note = _("La confirmation part par e-mail à %(email)s.") % {"email": contact.email}
+    else:
+        note = _("Pas d'e-mail de confirmation : aucun interlocuteur joignable par e-mail.")
+    messages.success(request, _("Commande %(number)s confirmée.") % {"number": order.number} + " " + note)
+    return redirect("orders:detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def discount_request(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_for(user=request.user, pk=pk)
+    try:
+        services.order_request_discount_approval(
+            order=order, by=request.user, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Demande d'accord envoyée au superviseur."))
+    return redirect("orders:recap", pk=order.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def discount_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_approve_discounts(request.user):
+        raise PermissionDenied
+    order = selectors.order_for(user=request.user, pk=pk)
+    form = DiscountDecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.order_decide_discount(
+            order=order,
+            by=request.user,
+            approve=form.cleaned_data.get("approve", False),
+            note=form.cleaned_data.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("orders:list")
+
+
+@login_required
+@require_GET
+def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from .documents import confirmation_pdf
+
+    order = selectors.order_for(user=request.user, pk=pk)
+    if order.is_draft:
+        raise Http404
+    response = HttpResponse(confirmation_pdf(order, request.LANGUAGE_CODE), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="commande-{order.number}.pdf"'
+    return response
