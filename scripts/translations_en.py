@@ -1169,6 +1169,7 @@ EN = {
     "Pas d'e-mail de confirmation : aucun interlocuteur joignable par e-mail.": 'No confirmation email: no contact reachable by email.',
     'Commande %(number)s confirmée.': 'Order %(number)s confirmed.',
     "Demande d'accord envoyée au superviseur.": 'Approval request sent to the supervisor.',
+    'Une unité utilisée par des commandes ne peut pas être supprimée : changez plutôt son libellé.': 'A unit used by orders cannot be deleted: change its label instead.',
 }
 
 PLURALS = {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from televente.accounts.permissions import can_manage_catalogue, can_push_stock
@@ -122,7 +123,15 @@ def product_save(*, by, form, formsets) -> Product:
             _make_room_for_default(product, formset)
     for formset in formsets:
         formset.instance = product
-        formset.save()
+        try:
+            with transaction.atomic():
+                formset.save()
+        except ProtectedError:
+            raise DomainError(
+                _(
+                    "Une unité utilisée par des commandes ne peut pas être supprimée : changez plutôt son libellé."
+                )
+            ) from None
     units = list(product.units.order_by("base_quantity"))
     if units and not any(u.is_default for u in units):
         units[0].is_default = True

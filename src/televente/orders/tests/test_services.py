@@ -325,3 +325,26 @@ def test_contact_of_the_order_gets_the_confirmation_unless_opted_out(company, wo
     contact.save()
     order.contact.refresh_from_db()
     assert not send_confirmation(order)
+
+
+@pytest.mark.django_db
+def test_a_unit_used_by_orders_cannot_be_deleted_from_the_catalogue(client, company, draft, world):
+    from django.urls import reverse
+
+    product = sellable(code="BEU001")
+    line = add(draft, product, world.rep_a)
+    units = list(product.units.order_by("base_quantity"))
+    data = {
+        "p-code": "BEU001", "p-name": product.name, "p-category": product.category_id, "p-status": "active",
+        "p-base_unit": "unité", "p-vat_rate": "5,50", "p-base_price": "2", "p-lead_time_days": "0",
+        "units-TOTAL_FORMS": "2", "units-INITIAL_FORMS": "2", "breaks-TOTAL_FORMS": "0", "breaks-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    for i, u in enumerate(units):
+        data.update({f"units-{i}-id": u.pk, f"units-{i}-code": u.code, f"units-{i}-label": u.label,
+                     f"units-{i}-base_quantity": u.base_quantity, f"units-{i}-min_quantity": 1, f"units-{i}-multiple": 1})  # fmt: skip
+    data[f"units-{units.index(line.unit)}-DELETE"] = "on"
+    client.force_login(world.admin)
+    page = client.post(reverse("catalog:manage_product", args=[product.pk]), data)
+    assert page.status_code == 200 and "ne peut pas être supprimée" in page.text
+    assert product.units.count() == 2
