@@ -104,7 +104,8 @@ class ProductRow:
     free_stock: int
 
 
-def _default_unit(units: list[SalesUnit]) -> SalesUnit | None:
+def default_unit(units: list[SalesUnit]) -> SalesUnit | None:
+    """The unit proposed by default: the one marked so, else the smallest (units sorted by size)."""
     return next((u for u in units if u.is_default), units[0] if units else None)
 
 
@@ -146,7 +147,7 @@ def product_search(
 def _rows(products: list, *, company, on: dt.date) -> list[ProductRow]:
     """Rows for full products (units prefetched) or listed ones (units as a list)."""
     units = {p.pk: p.units if isinstance(p.units, list) else list(p.units.all()) for p in products}
-    defaults = {p.pk: _default_unit(units[p.pk]) for p in products}
+    defaults = {p.pk: default_unit(units[p.pk]) for p in products}
     wanted = [(p.pk, defaults[p.pk].base_quantity if defaults[p.pk] else 1) for p in products]
     answers = availability_many(wanted, on=on)
     prices = resolve_prices(company=company, items=wanted_pairs(products, defaults), on=on) if company else {}

@@ -24,13 +24,11 @@ class LineUpdateForm(forms.Form):
 
 
 class LostSaleForm(forms.Form):
-    product = forms.IntegerField(min_value=1)
-    base_quantity = forms.IntegerField(min_value=1)
+    line = forms.IntegerField(min_value=1)
     reason = forms.ChoiceField(
         label=_("Raison"), choices=LostSaleReason.choices, initial=LostSaleReason.SHORTAGE
     )
     callback = forms.BooleanField(label=_("Rappeler le client au retour en stock"), required=False)
-    line = forms.IntegerField(required=False)
 
 
 class TermsForm(forms.Form):

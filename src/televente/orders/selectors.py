@@ -90,6 +90,32 @@ def substitutes(product_id: int) -> list[ProductLink]:
     )
 
 
+def substitute_options(order: Order, line: OrderLine) -> list[dict]:
+    """A short line's substitutes, deliverable first: availability for the line's quantity on the
+    delivery date, the customer's price and the difference with the line's price, why equivalent."""
+    from televente.catalog.availability import availability_many
+    from televente.catalog.pricing import resolve_prices
+
+    links = substitutes(line.product_id)
+    if not links:
+        return []
+    on = order.delivery_date or timezone.localdate()
+    answers = availability_many([(link.target_id, line.base_quantity) for link in links], on=on)
+    prices = resolve_prices(
+        company=order.company, items=[(link.target, line.base_quantity) for link in links], on=on
+    )
+    options = [
+        {
+            "link": link,
+            "availability": answers[link.target_id],
+            "price": prices[link.target_id].unit_price,
+            "difference": prices[link.target_id].unit_price - line.unit_price,
+        }
+        for link in links
+    ]
+    return sorted(options, key=lambda o: (o["availability"].status != "available", o["link"].rank))
+
+
 def order_promotions(order: Order, habits: list[ProductHabit], samples: int = 3):
     """The promotions that fit this customer, best fit first, each with a few of its articles to
     add in one keystroke (the customer's habitual ones first)."""

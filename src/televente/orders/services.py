@@ -31,6 +31,7 @@ from televente.catalog.pricing import (
     promotions_for,
     resolve_prices,
 )
+from televente.catalog.selectors import default_unit
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company
@@ -203,10 +204,9 @@ def _default_unit_and_quantity(order: Order, product: Product) -> tuple[SalesUni
     )
     if habit is not None and habit.unit is not None and habit.unit.product_id == product.pk:
         return habit.unit, habit.usual_quantity
-    units = list(product.units.all())
-    if not units:
+    unit = default_unit(sorted(product.units.all(), key=lambda u: u.base_quantity))
+    if unit is None:
         raise DomainError(_("Cet article n'a pas d'unité de vente : il ne peut pas être commandé."))
-    unit = next((u for u in units if u.is_default), min(units, key=lambda u: u.base_quantity))
     return unit, unit.min_quantity
 
 
@@ -326,9 +326,7 @@ def order_line_substitute(*, line: OrderLine, substitute: Product, by, version: 
     units = sorted(substitute.units.all(), key=lambda u: u.base_quantity)
     if not units:
         raise DomainError(_("Ce substitut n'a pas d'unité de vente."))
-    unit = next((u for u in units if u.base_quantity == line.unit.base_quantity), None) or next(
-        (u for u in units if u.is_default), units[0]
-    )
+    unit = next((u for u in units if u.base_quantity == line.unit.base_quantity), None) or default_unit(units)
     quantity = max(unit.min_quantity, -(-line.base_quantity // unit.base_quantity))
     if quantity % unit.multiple:
         quantity += unit.multiple - quantity % unit.multiple
@@ -388,6 +386,22 @@ def lost_sale_record(
             reference=f"orders.lostsale:{lost.pk}",
             touch_contact=False,
         )
+    return lost
+
+
+@transaction.atomic
+def order_line_refuse(*, line: OrderLine, reason: str, by, version: int, callback: bool = False) -> LostSale:
+    """The customer refuses a short line and its substitutes: the line goes, the sale is recorded as
+    lost for purchasing, with a callback on the article's return date when asked (and known)."""
+    lost = lost_sale_record(
+        order=line.order,
+        product=line.product,
+        base_quantity=line.base_quantity,
+        reason=reason,
+        by=by,
+        callback_on=line.eta if callback else None,
+    )
+    order_line_remove(line=line, by=by, version=version)
     return lost
 
 

@@ -9,13 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from televente.accounts.permissions import can_approve_discounts, discount_limit, is_supervisor_or_admin
 from televente.catalog import selectors as catalog_selectors
-from televente.catalog.availability import availability_many
 from televente.catalog.models import Product, SalesUnit
 from televente.core.errors import DomainError
 from televente.customers.models import Company
@@ -251,26 +249,7 @@ def line_substitutes(request: HttpRequest, pk: int, line_pk: int) -> HttpRespons
     """The substitutes of a short line: availability for this line's quantity, price difference, why."""
     order = selectors.order_for(user=request.user, pk=pk)
     line = selectors.line_for(order, line_pk)
-    links = selectors.substitutes(line.product_id)
-    on = order.delivery_date or timezone.localdate()
-    answers = availability_many([(link.target_id, line.base_quantity) for link in links], on=on)
-    prices = {}
-    if links:
-        from televente.catalog.pricing import resolve_prices
-
-        prices = resolve_prices(
-            company=order.company, items=[(link.target, line.base_quantity) for link in links], on=on
-        )
-    options = [
-        {
-            "link": link,
-            "availability": answers[link.target_id],
-            "price": prices[link.target_id].unit_price,
-            "difference": prices[link.target_id].unit_price - line.unit_price,
-        }
-        for link in links
-    ]
-    options.sort(key=lambda o: (o["availability"].status != "available", o["link"].rank))
+    options = selectors.substitute_options(order, line)
     return render(
         request,
         "orders/order.html#substitutes",
@@ -305,28 +284,21 @@ def lost_sale(request: HttpRequest, pk: int) -> HttpResponse:
     form = LostSaleForm(request.POST)
     if not form.is_valid():
         return _error(request, DomainError(_("Raison de la vente perdue manquante.")))
-    product = get_object_or_404(Product, pk=form.cleaned_data["product"])
-    line = None
-    if form.cleaned_data.get("line"):
-        line = selectors.line_for(order, form.cleaned_data["line"])
-    callback_on = line.eta if (line is not None and form.cleaned_data["callback"]) else None
+    line = selectors.line_for(order, form.cleaned_data["line"])
     try:
-        services.lost_sale_record(
-            order=order,
-            product=product,
-            base_quantity=form.cleaned_data["base_quantity"],
+        lost = services.order_line_refuse(
+            line=line,
             reason=form.cleaned_data["reason"],
             by=request.user,
-            callback_on=callback_on,
+            version=_version(request),
+            callback=form.cleaned_data["callback"],
         )
-        if line is not None:
-            services.order_line_remove(line=line, by=request.user, version=_version(request))
     except DomainError as exc:
         return _error(request, exc)
     order.refresh_from_db()
     message = (
-        _("Vente perdue notée ; rappel prévu le %(d)s.") % {"d": callback_on.strftime("%d/%m/%Y")}
-        if callback_on
+        _("Vente perdue notée ; rappel prévu le %(d)s.") % {"d": lost.callback_on.strftime("%d/%m/%Y")}
+        if lost.callback_on
         else _("Vente perdue notée pour les achats.")
     )
     return _basket_changed_render(
@@ -334,7 +306,7 @@ def lost_sale(request: HttpRequest, pk: int) -> HttpResponse:
         "orders/order.html#line-removed",
         {
             "order": order,
-            "line_pk": line.pk if line else None,
+            "line_pk": line.pk,
             "notice": message,
             **_authority(request, order),
         },

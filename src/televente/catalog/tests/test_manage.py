@@ -297,3 +297,15 @@ def test_product_manager_builds_a_promotion_with_its_preview(page: Page, live_se
     page.get_by_role("button", name="Enregistrer l'offre").click()
     expect(page.get_by_text("Offre « Crème fraîche -15 % » enregistrée.")).to_be_visible()
     assert Promotion.objects.get().products.get().code == "CRE001"
+
+
+@pytest.mark.django_db
+def test_management_lists_have_bounded_queries(client, purchasing, django_assert_max_num_queries):
+    for n in range(60):
+        product = ProductFactory(code=f"M{n:04d}")
+        SalesUnitFactory(product=product, code="UVC", label="pot", base_quantity=1, is_default=True)
+    client.force_login(purchasing)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("catalog:manage")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("catalog:manage_price_lists")).status_code == 200
