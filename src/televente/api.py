@@ -22,6 +22,7 @@ from televente.accounts.services import api_token_authenticate
 from televente.catalog.api import router as catalog_router
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.api import router as customers_router
+from televente.orders.api import router as orders_router
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def on_domain_error(request, exc: DomainError):
     details = getattr(exc, "details", None) or (
         [{"field": exc.field, "message": exc.message}] if exc.field else []
     )
-    status = 422 if exc.code == "validation_error" else 400
+    status = {"validation_error": 422, "conflict": 409}.get(exc.code, 400)
     return error_response(request, status, exc.code, exc.message, details)
 
 
@@ -122,3 +123,4 @@ def on_unexpected(request, exc: Exception):
 api.add_router("/", accounts_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
+api.add_router("/", orders_router)

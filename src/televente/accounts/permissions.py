@@ -52,6 +52,25 @@ def can_push_stock(user) -> bool:
     return is_admin(user) or (is_signed_in(user) and user.role == Role.BACK_OFFICE)
 
 
+def can_receive_orders(user) -> bool:
+    """Orders from the online platform or the ERP arrive with an integration account (back office)
+    or the admin's; sales administration checks the ones that could not be confirmed."""
+    return is_admin(user) or (is_signed_in(user) and user.role == Role.BACK_OFFICE)
+
+
+def can_follow_up_orders(user) -> bool:
+    """Prepared, shipped, delivered, cancelled: the warehouse and sales administration (back
+    office, or the ERP with their key), supervisors and the admin."""
+    return is_admin(user) or (is_signed_in(user) and user.role in (Role.BACK_OFFICE, Role.SUPERVISOR))
+
+
+def is_in_service(user, service: str) -> bool:
+    """A back-office person of this service (the admin answers for every service)."""
+    return is_admin(user) or (
+        is_signed_in(user) and user.role == Role.BACK_OFFICE and getattr(user, "service", "") == service
+    )
+
+
 ROLE_DISCOUNT_LIMITS = {
     Role.REP: Decimal("5"),
     Role.FIELD_REP: Decimal("5"),

@@ -41,3 +41,41 @@ class ApprovalStatus(models.TextChoices):
     REQUESTED = "requested", _("Demandée")
     APPROVED = "approved", _("Accordée")
     REFUSED = "refused", _("Refusée")
+
+
+class IncidentType(models.TextChoices):
+    LATE = "late", _("Retard de livraison")
+    MISSING = "missing", _("Produit manquant")
+    DAMAGED = "damaged", _("Produit abîmé")
+    WRONG_PRODUCT = "wrong_product", _("Erreur de produit")
+    WRONG_QUANTITY = "wrong_qty", _("Erreur de quantité")
+    NOT_DELIVERED = "not_delivered", _("Commande non livrée")
+    OTHER = "other", _("Autre")
+
+
+class IncidentCause(models.TextChoices):
+    CARRIER = "carrier", _("Transport")
+    PICKING = "picking", _("Erreur de préparation")
+    STOCK = "stock", _("Rupture ou erreur de stock")
+    SUPPLIER = "supplier", _("Fournisseur")
+    ADDRESS = "address", _("Adresse ou accès")
+    CUSTOMER = "customer", _("Client absent ou refus")
+    ORDER_ENTRY = "order_entry", _("Erreur de saisie de la commande")
+    UNKNOWN = "unknown", _("À déterminer")
+
+
+class IncidentImpact(models.TextChoices):
+    MINOR = "minor", _("Faible : le client n'est pas gêné")
+    MAJOR = "major", _("Important : une partie de la commande manque")
+    BLOCKING = "blocking", _("Bloquant : le client ne peut pas travailler")
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Ouvert : solution à valider")
+    VALIDATED = "validated", _("Solution validée")
+    RESOLVED = "resolved", _("Résolu")
+
+
+class AlertChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Téléphone")

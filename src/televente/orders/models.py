@@ -15,10 +15,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from televente.accounts.choices import BackOfficeService
 from televente.core.models import BaseModel
 from televente.customers.choices import PaymentTerms
 
-from .choices import ApprovalStatus, LineOrigin, LostSaleReason, OrderSource, OrderStatus
+from .choices import (
+    AlertChannel,
+    ApprovalStatus,
+    IncidentCause,
+    IncidentImpact,
+    IncidentStatus,
+    IncidentType,
+    LineOrigin,
+    LostSaleReason,
+    OrderSource,
+    OrderStatus,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 ZERO = Decimal("0")
@@ -95,6 +107,8 @@ class Order(BaseModel):
     idempotency_key = models.CharField(max_length=100, blank=True)
     request_hash = models.CharField(max_length=64, blank=True)
     external_ref = models.CharField(_("référence externe"), max_length=60, blank=True)
+    # Why an order received from elsewhere stayed a draft (stock, credit...): someone checks it
+    review_note = models.CharField(_("à vérifier"), max_length=250, blank=True)
     # Follow-up
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -265,3 +279,69 @@ class ProductHabit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id}:{self.product_id}"
+
+
+class DeliveryIncident(BaseModel):
+    """Something went wrong between confirmation and delivery (seed 001 A3.6): what, why, what it
+    costs the customer, which service answers, the solution that service validated, whether the
+    customer was told, and how it ended."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("commande"), on_delete=models.CASCADE, related_name="incidents"
+    )
+    company = models.ForeignKey(
+        "customers.Company",
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="delivery_incidents",
+    )
+    lines = models.ManyToManyField(
+        OrderLine, verbose_name=_("lignes concernées"), blank=True, related_name="incidents"
+    )
+    kind = models.CharField(_("type"), max_length=14, choices=IncidentType.choices)
+    cause = models.CharField(
+        _("cause"), max_length=12, choices=IncidentCause.choices, default=IncidentCause.UNKNOWN
+    )
+    description = models.TextField(_("ce qui s'est passé"), blank=True)
+    impact = models.CharField(
+        _("impact"), max_length=10, choices=IncidentImpact.choices, default=IncidentImpact.MAJOR
+    )
+    service = models.CharField(_("service responsable"), max_length=12, choices=BackOfficeService.choices)
+    status = models.CharField(
+        _("état"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN, db_index=True
+    )
+    reported_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("signalé par"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    proposed_solution = models.CharField(_("solution proposée"), max_length=300, blank=True)
+    solution_validated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    solution_validated_at = models.DateTimeField(null=True, blank=True)
+    solution_note = models.CharField(_("avis du service"), max_length=300, blank=True)
+    customer_alerted_at = models.DateTimeField(_("client prévenu le"), null=True, blank=True)
+    customer_alerted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    alert_channel = models.CharField(_("prévenu par"), max_length=6, choices=AlertChannel.choices, blank=True)
+    resolution = models.CharField(_("résolution"), max_length=300, blank=True)
+    resolved_at = models.DateTimeField(_("résolu le"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("incident de livraison")
+        verbose_name_plural = _("incidents de livraison")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "service"], name="incident_status_service"),
+            models.Index(fields=["company", "-created_at"], name="incident_company_date"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Incident n° %(pk)s") % {"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != IncidentStatus.RESOLVED

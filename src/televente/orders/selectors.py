@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from televente.accounts.permissions import can_approve_discounts
 from televente.catalog.choices import LinkKind
 from televente.catalog.models import Product, ProductLink, SalesUnit
 from televente.catalog.pricing import promotions_for
 from televente.customers.models import Company
 
-from .choices import OrderStatus
-from .models import Order, OrderLine, ProductHabit
+from .choices import ApprovalStatus, IncidentStatus, OrderSource, OrderStatus
+from .models import DeliveryIncident, Order, OrderLine, ProductHabit
 
 UNITS = Prefetch("product__units", queryset=SalesUnit.objects.order_by("base_quantity"))
 UNUSUAL_FACTOR = 3  # a quantity above 3x or below 1/3 of the usual one is read back
@@ -205,6 +206,53 @@ def late_orders(user, today=None):
             status__in=[OrderStatus.CONFIRMED, OrderStatus.PREPARED, OrderStatus.SHIPPED],
             delivery_date__lt=today,
         )
+        .annotate(open_incidents=Count("incidents", filter=~Q(incidents__status=IncidentStatus.RESOLVED)))
         .select_related("company")
         .order_by("delivery_date")[:50]
     )
+
+
+def incoming_orders(user, *, to_check: bool = True, limit: int = 200):
+    """Orders from the online platform or the ERP; `to_check`: those that stayed drafts."""
+    qs = visible_orders(user).filter(source__in=[OrderSource.PLATFORM, OrderSource.ERP])
+    if to_check:
+        qs = qs.filter(status=OrderStatus.DRAFT)
+    return qs.select_related("company").order_by("-created_at")[:limit]
+
+
+def pending_approvals(user, limit: int = 100) -> list[Order]:
+    """Drafts waiting for this supervisor's decision on a discount, with the discounted lines."""
+    orders = list(
+        visible_orders(user)
+        .filter(status=OrderStatus.DRAFT, discount_approval=ApprovalStatus.REQUESTED)
+        .select_related("company", "rep")
+        .order_by("updated_at")[:limit]
+    )
+    discounted: dict[int, list[OrderLine]] = {o.pk: [] for o in orders}
+    for line in (
+        OrderLine.objects.filter(order__in=orders, manual_discount__gt=0)
+        .select_related("product", "unit")
+        .order_by("-manual_discount")
+    ):
+        discounted[line.order_id].append(line)
+    for order in orders:
+        order.discounted_lines = discounted[order.pk]
+    return orders
+
+
+def follow_up_counts(user) -> dict:
+    """The figures on the order pages' tabs."""
+    orders = visible_orders(user)
+    return {
+        "to_check": orders.filter(
+            status=OrderStatus.DRAFT, source__in=[OrderSource.PLATFORM, OrderSource.ERP]
+        ).count(),
+        "approvals": orders.filter(
+            status=OrderStatus.DRAFT, discount_approval=ApprovalStatus.REQUESTED
+        ).count()
+        if can_approve_discounts(user)
+        else 0,
+        "incidents": DeliveryIncident.objects.filter(company__in=Company.objects.visible_to(user))
+        .exclude(status=IncidentStatus.RESOLVED)
+        .count(),
+    }

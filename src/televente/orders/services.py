@@ -20,7 +20,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from televente.accounts.permissions import can_approve_discounts, discount_limit, is_supervisor_or_admin
+from televente.accounts.permissions import (
+    can_approve_discounts,
+    can_follow_up_orders,
+    can_receive_orders,
+    discount_limit,
+    is_supervisor_or_admin,
+)
 from televente.catalog.availability import availability_many
 from televente.catalog.models import Product, SalesUnit, Stock
 from televente.catalog.pricing import (
@@ -69,9 +75,14 @@ class OrderNotConfirmable(DomainError):
 # Permission and locking ----------------------------------------------------------------------------------------------
 
 
+INCOMING_SOURCES = (OrderSource.PLATFORM, OrderSource.ERP)
+
+
 def _check_edit(order: Order, by) -> None:
     if order.status != OrderStatus.DRAFT:
         raise DomainError(_("Cette commande est déjà confirmée : elle ne se modifie plus ici."))
+    if order.source in INCOMING_SOURCES and can_receive_orders(by):
+        return  # sales administration checks and completes what the platform or the ERP sent
     if not Company.objects.editable_by(by).filter(pk=order.company_id).exists():
         raise PermissionRefused(_("Vous ne pouvez pas modifier les commandes de ce client."))
 
@@ -494,6 +505,8 @@ def discount_needs_approval(order: Order, by) -> bool:
 @transaction.atomic
 def order_request_discount_approval(*, order: Order, by, note: str = "") -> Order:
     _check_edit(order, by)
+    if not discount_needs_approval(order, by):
+        raise DomainError(_("Les remises de cette commande sont dans votre limite : pas besoin d'accord."))
     order.discount_approval = ApprovalStatus.REQUESTED
     order.discount_approval_note = note[:200]
     order.save(update_fields=["discount_approval", "discount_approval_note", "updated_at"])
@@ -503,6 +516,9 @@ def order_request_discount_approval(*, order: Order, by, note: str = "") -> Orde
         by=by,
         note=_("Accord demandé pour une remise de %(p)s %%") % {"p": order.max_manual_discount},
     )
+    from . import tasks
+
+    transaction.on_commit(partial(tasks.notify_discount.enqueue, order.pk, False))
     return order
 
 
@@ -510,6 +526,10 @@ def order_request_discount_approval(*, order: Order, by, note: str = "") -> Orde
 def order_decide_discount(*, order: Order, by, approve: bool, note: str = "") -> Order:
     if not can_approve_discounts(by):
         raise PermissionRefused(_("Seul un superviseur accorde une remise au-delà de la limite."))
+    if not Company.objects.visible_to(by).filter(pk=order.company_id).exists():
+        raise PermissionRefused(_("Ce client n'est pas dans vos équipes."))
+    if not order.is_draft:
+        raise DomainError(_("Cette commande est déjà confirmée ou annulée."))
     if not approve and not note.strip():
         raise DomainError(_("Dites pourquoi la remise est refusée."), field="note")
     order.discount_approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED
@@ -531,6 +551,9 @@ def order_decide_discount(*, order: Order, by, approve: bool, note: str = "") ->
         by=by,
         note=(_("Remise accordée") if approve else _("Remise refusée : %(n)s") % {"n": note})[:250],
     )
+    from . import tasks
+
+    transaction.on_commit(partial(tasks.notify_discount.enqueue, order.pk, True))
     return order
 
 
@@ -634,6 +657,7 @@ def order_confirm(*, order: Order, by, version: int, credit_override_reason: str
     now = timezone.now()
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at, order.confirmed_by = now, by
+    order.review_note = ""
     order.number = f"C{now:%y%m}-{order.pk:06d}"
     order.save()
     OrderEvent.objects.create(order=order, status=OrderStatus.CONFIRMED, by=by)
@@ -687,7 +711,18 @@ def order_create_incoming(
     confirm: bool = True,
 ) -> tuple[Order, bool]:
     """An order posted by the online platform or the ERP: (order, created). The same key posted
-    again answers the first order; the same key with another content is refused."""
+    again answers the first order; the same key with another content is refused.
+
+    With `confirm`, it goes through the same confirmation as the phone order; when that refuses
+    (stock short, credit limit, minimum quantity...) the order stays a draft with the reason in
+    `review_note`, listed on « Commandes reçues » for someone to check with the customer."""
+    if source not in INCOMING_SOURCES:
+        raise DomainError(_("Origine inconnue pour une commande reçue."), field="source")
+    if (
+        not (can_receive_orders(by) or Company.objects.editable_by(by).filter(pk=company.pk).exists())
+        or not Company.objects.visible_to(by).filter(pk=company.pk).exists()
+    ):
+        raise PermissionRefused(_("Vous ne pouvez pas passer de commande pour ce client."))
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.request_hash != fingerprint:
@@ -761,7 +796,19 @@ def order_create_incoming(
             err.code, err.details = "validation_error", [{"field": f"lines.{index}", "message": exc.message}]
             raise err from None
     if confirm:
-        order = order_confirm(order=order, by=by, version=order.version)
+        try:
+            with transaction.atomic():
+                order = order_confirm(order=order, by=by, version=order.version)
+        except DomainError as exc:
+            order.refresh_from_db()
+            order.review_note = exc.message[:250]
+            order.save(update_fields=["review_note", "updated_at"])
+            OrderEvent.objects.create(
+                order=order,
+                status=OrderStatus.DRAFT,
+                by=by,
+                note=_("À vérifier : %(why)s") % {"why": exc.message},
+            )
     return order, True
 
 
@@ -780,12 +827,37 @@ FOLLOW_UP = {
 }
 
 
+def allowed_statuses(order: Order, user) -> list[str]:
+    """The statuses this person may move this order to, in the order of the flow."""
+    nexts = FOLLOW_UP.get(order.status, set())
+    if order.status == OrderStatus.DRAFT:
+        return []  # a draft is confirmed from its read-back, or abandoned from the order screen
+    if not can_follow_up_orders(user):
+        may_cancel = order.status == OrderStatus.CONFIRMED and (
+            Company.objects.editable_by(user).filter(pk=order.company_id).exists()
+        )
+        return [OrderStatus.CANCELLED] if may_cancel else []
+    return [s for s in OrderStatus.values if s in nexts]
+
+
 @transaction.atomic
 def order_set_status(
     *, order: Order, status: str, by, note: str = "", carrier: str = "", expected_at=None
 ) -> Order:
-    """Follow-up from the warehouse or the ERP: prepared, shipped, delivered, or cancelled."""
+    """Follow-up from the warehouse or the ERP: prepared, shipped, delivered, or cancelled. The rep
+    may cancel a draft or a confirmed order not yet prepared (the customer called); the rest is for
+    back office, supervisors and the admin."""
     order = Order.objects.select_for_update().get(pk=order.pk)
+    rep_may = status == OrderStatus.CANCELLED and order.status in (OrderStatus.DRAFT, OrderStatus.CONFIRMED)
+    if rep_may and not can_follow_up_orders(by):
+        if not Company.objects.editable_by(by).filter(pk=order.company_id).exists():
+            raise PermissionRefused(_("Vous ne pouvez pas annuler les commandes de ce client."))
+    elif not can_follow_up_orders(by):
+        raise PermissionRefused(
+            _("Le suivi des commandes est fait par l'ADV, la logistique ou un superviseur.")
+        )
+    if status not in OrderStatus.values:
+        raise DomainError(_("Statut inconnu."), field="status")
     if status == order.status:
         return order  # idempotent: the ERP may send the same status twice
     if status not in FOLLOW_UP.get(order.status, set()):

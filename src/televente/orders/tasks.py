@@ -59,3 +59,85 @@ def send_confirmation(order) -> bool:
         touch_contact=False,
     )
     return True
+
+
+def _mail_users(users, subject: str, template: str, context: dict) -> int:
+    """A short notice to colleagues, each in their own language; people without an email are skipped."""
+    sent = 0
+    for user in users:
+        if not user.email:
+            continue
+        with translation.override(user.language or "fr"):
+            body = render_to_string(template, {**context, "user": user, "site_url": settings.SITE_URL})
+            EmailMessage(
+                subject=str(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
+            ).send()
+        sent += 1
+    return sent
+
+
+@task
+def notify_incident_service(incident_id: int) -> int:
+    """Tells the responsible service that an incident waits for its solution."""
+    from televente.accounts.models import User
+
+    from .models import DeliveryIncident
+
+    incident = (
+        DeliveryIncident.objects.select_related("order", "company", "reported_by")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        return 0
+    users = User.objects.filter(is_active=True, role="back_office", service=incident.service)
+    with translation.override("fr"):
+        subject = _("Incident de livraison sur la commande %(number)s") % {"number": incident.order.number}
+    return _mail_users(users, subject, "orders/email/incident_service.txt", {"incident": incident})
+
+
+@task
+def send_incident_alert(incident_id: int, contact_id: int, message: str) -> bool:
+    """The customer's notice, checked again at send time (the contact may have opted out since)."""
+    from televente.customers.models import Contact
+
+    from .models import DeliveryIncident
+
+    incident = DeliveryIncident.objects.select_related("order").filter(pk=incident_id).first()
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if incident is None or contact is None or not contact.email or not contact.allows("email"):
+        return False
+    with translation.override(contact.language or "fr"):
+        subject = render_to_string(
+            "orders/email/incident_alert_subject.txt", {"order": incident.order}
+        ).strip()
+    EmailMessage(
+        subject=subject, body=message, from_email=settings.DEFAULT_FROM_EMAIL, to=[contact.email]
+    ).send()
+    return True
+
+
+@task
+def notify_discount(order_id: int, decided: bool) -> int:
+    """A request goes to the team's supervisor; a decision goes back to the rep who asked."""
+    from televente.accounts.models import User
+
+    from .models import Order
+
+    order = (
+        Order.objects.select_related("company", "rep", "team__supervisor", "discount_approval_by")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        return 0
+    if decided:
+        users = [order.rep] if order.rep else []
+    else:
+        supervisor = order.team.supervisor if order.team and order.team.supervisor_id else None
+        users = [supervisor] if supervisor else list(User.objects.filter(is_active=True, role="admin"))
+    with translation.override("fr"):
+        subject = _("Remise sur la commande de %(company)s") % {"company": order.company.display_name}
+    return _mail_users(
+        users, subject, "orders/email/discount_notice.txt", {"order": order, "decided": decided}
+    )

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import follow_views, views
 
 app_name = "orders"
 
 urlpatterns = [
     path("", views.order_list, name="list"),
+    path("recues/", follow_views.incoming, name="incoming"),
+    path("accords/", follow_views.approvals, name="approvals"),
+    path("incidents/", follow_views.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", follow_views.incident_detail, name="incident"),
+    path(
+        "incidents/<int:pk>/<str:action>/",
+        follow_views.incident_action,
+        name="incident_action",
+    ),
+    path("<int:pk>/statut/", follow_views.status_change, name="status"),
+    path("<int:pk>/incident/", follow_views.incident_new, name="incident_new"),
     path("nouvelle/<int:company_pk>/", views.order_new, name="new"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/articles/", views.suggest, name="suggest"),

@@ -18,9 +18,17 @@ from televente.catalog.models import Product, SalesUnit
 from televente.core.errors import DomainError
 from televente.customers.models import Company
 
-from . import selectors, services
+from . import incidents, selectors, services
 from .choices import LineOrigin, OrderStatus
-from .forms import ConfirmForm, DiscountDecisionForm, LineAddForm, LineUpdateForm, LostSaleForm, TermsForm
+from .forms import (
+    ConfirmForm,
+    DiscountDecisionForm,
+    LineAddForm,
+    LineUpdateForm,
+    LostSaleForm,
+    StatusForm,
+    TermsForm,
+)
 
 
 def _version(request: HttpRequest) -> int:
@@ -88,6 +96,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "orders": selectors.order_list(user=request.user, status=status),
             "status": status,
             "statuses": OrderStatus.choices,
+            "tab": "list",
+            "counts": selectors.follow_up_counts(request.user),
         },
     )
 
@@ -113,10 +123,23 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_for(user=request.user, pk=pk)
     lines = selectors.order_lines(order)
     if not order.is_draft:
+        allowed = services.allowed_statuses(order, request.user)
         return render(
             request,
             "orders/order_view.html",
-            {"order": order, "lines": lines, "events": order.events.select_related("by")},
+            {
+                "order": order,
+                "lines": lines,
+                "events": order.events.select_related("by"),
+                "incidents": incidents.order_incidents(order),
+                "can_report": order.status in incidents.REPORTABLE,
+                "status_form": StatusForm(
+                    allowed=allowed,
+                    initial={"carrier": order.carrier, "expected_delivery_at": order.expected_delivery_at},
+                )
+                if allowed
+                else None,
+            },
         )
     in_order = {line.product_id for line in lines}
     habits = selectors.habitual_basket(order, in_order)
@@ -419,7 +442,17 @@ def discount_decide(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("orders:list")
+    else:
+        messages.success(
+            request,
+            (
+                _("Remise accordée : %(rep)s est prévenu.")
+                if form.cleaned_data.get("approve")
+                else _("Remise refusée : %(rep)s est prévenu.")
+            )
+            % {"rep": order.rep.get_full_name() if order.rep else _("le télévendeur")},
+        )
+    return redirect("orders:approvals")
 
 
 @login_required

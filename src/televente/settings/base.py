@@ -202,6 +202,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Mail (Django 6.1 MAILERS). Each environment sets MAILERS; messages come from this address.
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "Grossiste Démo SAS")  # on documents sent to customers
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in notices to colleagues
 ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "16:00")  # orders after this time are delivered a day later
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Télévente <ne-pas-repondre@televente.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
