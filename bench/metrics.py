@@ -322,3 +322,151 @@ def product_search_50000_products(size: str) -> Case:
         }
 
     return Case(custom=measure)
+
+
+# Orders (issue 5) -----------------------------------------------------------------------------------------------------
+
+
+def _rep_customers(limit: int = 10) -> list[int]:
+    """The demo rep's customers with the most habits first (the heaviest habitual baskets)."""
+    from django.db.models import Count
+
+    from televente.customers.models import Company
+
+    return list(
+        Company.objects.filter(rep__username="televendeur", status="customer")
+        .annotate(habit_count=Count("product_habits"))
+        .order_by("-habit_count", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _bench_draft(company_id: int, lines: int):
+    """The demo rep's open draft for this customer with at least `lines` lines, made once through
+    the services and found again by the next runs (`order_start` returns the open draft)."""
+    from televente.accounts.models import User
+    from televente.catalog.models import Product
+    from televente.customers.models import Company
+    from televente.orders import services
+
+    rep = User.objects.get(username="televendeur")
+    order = services.order_start(company=Company.objects.get(pk=company_id), by=rep)
+    missing = lines - order.lines_count
+    if missing > 0:
+        taken = set(order.lines.values_list("product_id", flat=True))
+        products = list(
+            Product.objects.filter(status="active", units__isnull=False)
+            .exclude(pk__in=taken)
+            .distinct()
+            .order_by("pk")[:missing]
+        )
+        ctx = services.PricingContext.for_order(order)
+        for product in products:
+            services.order_line_add(order=order, product=product, by=rep, version=order.version, ctx=ctx)
+        order.refresh_from_db()
+    return order
+
+
+@metric("order_screen_open")
+def order_screen_open(size: str) -> Case:
+    """The order screen of a draft (10 lines) for the rep's customer with the largest habitual basket."""
+    order = _bench_draft(_rep_customers(1)[0], 10)
+    return Case(run=get_ok(client_for("televendeur"), f"/commandes/{order.pk}/"), target_p95_ms=150)
+
+
+def _line_update_case(company_id: int, lines: int, target: float) -> Case:
+    """Changing one line's quantity (the htmx POST and its out-of-band answer) on a big draft."""
+    order = _bench_draft(company_id, lines)
+    client = client_for("televendeur")
+    picked = list(order.lines.select_related("unit").order_by("position")[:: max(1, lines // 20)])
+    state = {"i": 0, "version": order.version}
+
+    def run():
+        state["i"] += 1
+        line = picked[state["i"] % len(picked)]
+        step = line.unit.multiple
+        low = max(line.unit.min_quantity, step)
+        quantity = low + step * ((state["i"] // len(picked)) % 2)
+        response = client.post(
+            f"/commandes/{order.pk}/lignes/{line.pk}/",
+            {"quantity": quantity, "version": state["version"]},
+            HTTP_HX_REQUEST="true",
+        )
+        if response.status_code != 200:
+            raise AssertionError(response.content[:300])
+        state["version"] += 1
+        return response
+
+    return Case(run=run, target_p95_ms=target)
+
+
+@metric("order_line_update_200")
+def order_line_update_200(size: str) -> Case:
+    return _line_update_case(_rep_customers(3)[1], 200, 50)
+
+
+@metric("order_line_update_1000")
+def order_line_update_1000(size: str) -> Case:
+    return _line_update_case(_rep_customers(3)[2], 1000, 100)
+
+
+@metric("order_confirm_50_lines")
+def order_confirm_50_lines(size: str) -> Case:
+    """Confirming a 50-line draft through the screen's POST: checks, stock reserved by conditional
+    updates, number, timeline, the email and PDF queued. 120 copies of one draft are confirmed in a
+    transaction rolled back at the end (the queued tasks are inserted, then rolled back too)."""
+
+    def measure() -> dict:
+        import statistics
+        import time
+
+        from django.db import transaction
+        from django.db.models import F
+
+        from televente.catalog.models import Stock
+        from televente.customers.models import Company
+        from televente.orders.models import Order, OrderEvent, OrderLine
+
+        client = client_for("televendeur")
+        with transaction.atomic():
+            model = _bench_draft(_rep_customers(4)[3], 50)
+            # Its credit limit would stop the copies; the credit rule is timed all the same.
+            Company.objects.filter(pk=model.company_id).update(credit_limit=0)
+            lines = list(OrderLine.objects.filter(order=model))
+            Stock.objects.filter(product__in=[ln.product_id for ln in lines]).update(
+                on_hand=F("on_hand") + 1_000_000
+            )
+            drafts = []
+            for _ in range(120):
+                copy = Order.objects.get(pk=model.pk)
+                copy.pk = None
+                copy.save(force_insert=True)
+                for line in lines:
+                    line.pk, line.order = None, copy
+                OrderLine.objects.bulk_create(lines)
+                OrderEvent.objects.create(order=copy, status="draft")
+                drafts.append(copy)
+            timings = []
+            for i, draft in enumerate(drafts):
+                started = time.perf_counter()
+                response = client.post(f"/commandes/{draft.pk}/confirmer/", {"version": draft.version})
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 302 or "/recapitulatif/" in response.get("Location", ""):
+                    raise AssertionError(
+                        f"confirmation refused: {response.status_code} {response.get('Location')}"
+                    )
+                if i >= 20:
+                    timings.append(elapsed)
+            confirmed = Order.objects.filter(pk__in=[d.pk for d in drafts], status="confirmed").count()
+            transaction.set_rollback(True)
+        vacuum()
+        timings.sort()
+        return {
+            "lines": len(lines),
+            "confirmed": confirmed,
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+            "target_p95_ms": 300,
+        }
+
+    return Case(custom=measure)

@@ -52,9 +52,12 @@ def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 def _row_response(
-    request: HttpRequest, order, line, template: str = "orders/order.html#line-row", **extra
+    request: HttpRequest, order, line, template: str = "orders/order.html#line-row", *, fresh=False, **extra
 ) -> HttpResponse:
-    order.refresh_from_db()
+    """`fresh`: the service changed this very `order` and `line` in memory (totals, version), so
+    they need no reload; otherwise the order is read again."""
+    if not fresh:
+        order.refresh_from_db()
     context = {"order": order, "line": line, "oob": True, **_authority(request, order), **extra}
     return _basket_changed(render(request, template, context))
 
@@ -246,7 +249,7 @@ def line_update(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
         )
     except DomainError as exc:
         return _error(request, exc)
-    return _row_response(request, order, selectors.line_for(order, line.pk))
+    return _row_response(request, order, line, fresh=True)
 
 
 @login_required
