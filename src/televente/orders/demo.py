@@ -111,3 +111,96 @@ def seed(ctx: DemoContext) -> None:
     count = habits.refresh(today=today)
     classes = habits_assign_abc()
     ctx.log(f"  orders: habits of {count} customers; ABC {classes}")
+    _seed_follow_up(ctx)
+
+
+def _seed_follow_up(ctx: DemoContext) -> None:
+    """A few live cases for the demo rep, made through the services: a late order to warn about,
+    a damaged delivery waiting for quality, an order from the shop to check (stock short), one
+    confirmed by itself, and a discount waiting for the supervisor."""
+    from django.db.models import F, Sum
+
+    from televente.accounts.models import User
+    from televente.catalog.models import Stock
+    from televente.catalog.selectors import default_unit
+
+    from . import incidents, services
+
+    rep = User.objects.filter(username="televendeur").first()
+    adv = User.objects.filter(username="adv").first()
+    if rep is None or adv is None:
+        return
+    # The rep's customers with room under their credit limit, the smallest baskets first (the
+    # benchmarks take the largest ones).
+    customers = list(
+        Company.objects.filter(
+            rep=rep, status=CompanyStatus.CUSTOMER, credit_limit__gt=F("outstanding") + 3000
+        ).order_by("-pk")[:5]
+    )
+    stocked = list(
+        Stock.objects.values("product_id")
+        .annotate(free=Sum(F("on_hand") - F("reserved")))
+        .filter(free__gte=200)
+        .order_by("product_id")
+        .values_list("product_id", flat=True)[:40]
+    )
+    if len(customers) < 5 or len(stocked) < 10:
+        return
+    products = {p.pk: p for p in Product.objects.filter(pk__in=stocked)}
+    pick = [products[pk] for pk in ctx.rng.sample(stocked, 10)]
+
+    def confirmed(company, items):
+        order = services.order_start(company=company, by=rep)
+        for product in items:
+            services.order_line_add(order=order, product=product, by=rep, version=order.version)
+        return services.order_confirm(order=order, by=rep, version=order.version)
+
+    late = confirmed(customers[0], pick[:3])
+    Order.objects.filter(pk=late.pk).update(delivery_date=ctx.today - dt.timedelta(days=1))
+    damaged = confirmed(customers[1], pick[3:6])
+    services.order_set_status(order=damaged, status=OrderStatus.SHIPPED, by=adv, carrier="Transports Martin")
+    incidents.incident_open(
+        order=damaged,
+        by=rep,
+        kind="damaged",
+        cause="carrier",
+        impact="major",
+        description="Deux cartons écrasés à la livraison, le chef refuse de les utiliser.",
+        proposed_solution="Relivraison des deux cartons demain matin",
+        line_ids=[damaged.lines.order_by("position").first().pk],
+    )
+
+    def line(product, base_wanted=0):
+        """The default unit's minimum, or enough units of it for `base_wanted` base units."""
+        unit = default_unit(sorted(product.units.all(), key=lambda u: u.base_quantity))
+        quantity = max(unit.min_quantity, -(-base_wanted // unit.base_quantity))
+        quantity += -quantity % unit.multiple
+        return services.IncomingLine(product.code, quantity, unit.code)
+
+    short = pick[6]
+    free = Stock.objects.filter(product=short).aggregate(f=Sum(F("on_hand") - F("reserved")))["f"] or 0
+    services.order_create_incoming(
+        company=customers[2],
+        lines=[line(short, free + 48)],
+        by=adv,
+        idempotency_key="demo-web-1001",
+        fingerprint="demo-web-1001",
+        external_ref="WEB-1001",
+    )
+    services.order_create_incoming(
+        company=customers[3],
+        lines=[line(p) for p in pick[7:9]],
+        by=adv,
+        idempotency_key="demo-web-1002",
+        fingerprint="demo-web-1002",
+        source=OrderSource.ERP,
+        external_ref="ERP-55120",
+    )
+    draft = services.order_start(company=customers[4], by=rep)
+    line = services.order_line_add(order=draft, product=pick[9], by=rep, version=draft.version)
+    line.order = draft
+    services.order_line_update(line=line, by=rep, version=draft.version, manual_discount=Decimal("9"))
+    services.order_request_discount_approval(
+        order=draft, by=rep, note="Le concurrent fait -8 % sur cet article"
+    )
+    ctx.log("  orders: follow-up cases (late order, incident, orders received, discount request)")
