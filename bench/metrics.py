@@ -470,3 +470,9 @@ def order_confirm_50_lines(size: str) -> Case:
         }
 
     return Case(custom=measure)
+
+
+@metric("order_list")
+def order_list(size: str) -> Case:
+    """The rep's « Commandes » page: drafts, late orders, the last changed orders (page 1 of 50)."""
+    return Case(run=get_ok(client_for("televendeur"), "/commandes/"), target_p95_ms=100)

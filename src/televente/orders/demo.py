@@ -97,10 +97,11 @@ def seed(ctx: DemoContext) -> None:
                 )  # fmt: skip
                 line_id += 1
             confirmed = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(10, 30)))
+            delivered = confirmed + dt.timedelta(days=1)
             order_rows.append(
-                (order_id, now, now, f"H{day:%y%m}-{order_id:07d}", pk, rep_id, team_id, OrderSource.HISTORY,
+                (order_id, confirmed, delivered, f"H{day:%y%m}-{order_id:07d}", pk, rep_id, team_id, OrderSource.HISTORY,
                  OrderStatus.DELIVERED, day, terms, 1, len(lines), total, vat_total, ZERO, ZERO, ZERO, "",
-                 confirmed, confirmed + dt.timedelta(days=1))
+                 confirmed, delivered)
             )  # fmt: skip
             order_id += 1
             day -= dt.timedelta(days=max(3, cycle + rng.randint(-2, 2)))

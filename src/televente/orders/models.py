@@ -125,6 +125,7 @@ class Order(BaseModel):
         indexes = [
             models.Index(fields=["company", "status", "-created_at"], name="order_company_status"),
             models.Index(fields=["status", "delivery_date"], name="order_status_delivery"),
+            models.Index(fields=["-updated_at", "-id"], name="order_last_changed"),  # the order list
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="order_number_unique"),

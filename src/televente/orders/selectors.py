@@ -180,13 +180,21 @@ def readback(order: Order, lines: list[OrderLine]) -> Readback:
     )
 
 
-def order_list(*, user, status: str = "", company_id: int | None = None, limit: int = 100):
+OPEN, ALL = "en_cours", "toutes"
+OPEN_STATUSES = [OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.PREPARED, OrderStatus.SHIPPED]
+
+
+def order_list(*, user, status: str = OPEN, company_id: int | None = None):
+    """The orders this person sees, last changed first (the view pages them). By default the
+    orders in progress; "toutes" adds the delivered and cancelled history (slower on a big team)."""
     qs = visible_orders(user).select_related("company", "rep")
-    if status:
+    if status == OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status != ALL:
         qs = qs.filter(status=status)
     if company_id:
         qs = qs.filter(company_id=company_id)
-    return qs.order_by("-updated_at")[:limit]
+    return qs.order_by("-updated_at", "-pk")
 
 
 def my_drafts(user):

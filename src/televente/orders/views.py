@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -87,18 +88,20 @@ def _authority(request: HttpRequest, order) -> dict:
 @login_required
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("statut", "")
-    if status and status not in OrderStatus.values:
-        status = ""
+    status = request.GET.get("statut", selectors.OPEN)
+    if status not in (selectors.OPEN, selectors.ALL, *OrderStatus.values):
+        status = selectors.OPEN
     return render(
         request,
         "orders/order_list.html",
         {
             "drafts": selectors.my_drafts(request.user),
             "late": selectors.late_orders(request.user),
-            "orders": selectors.order_list(user=request.user, status=status),
+            "page": Paginator(selectors.order_list(user=request.user, status=status), 50).get_page(
+                request.GET.get("page")
+            ),
             "status": status,
-            "statuses": OrderStatus.choices,
+            "statuses": [(selectors.OPEN, _("En cours")), *OrderStatus.choices, (selectors.ALL, _("Toutes"))],
             "tab": "list",
             "counts": selectors.follow_up_counts(request.user),
         },
