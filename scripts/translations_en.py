@@ -1223,7 +1223,7 @@ EN.update(
         "Erreur de saisie de la commande": "Order entry error",
         "À déterminer": "To be determined",
         "Faible : le client n'est pas gêné": "Low: the customer is not affected",
-        "Important : une partie de la commande manque": "Major: part of the order is missing",
+        "Important : le client est gêné": "Major: the customer is inconvenienced",
         "Bloquant : le client ne peut pas travailler": "Blocking: the customer cannot work",
         "Ouvert : solution à valider": "Open: solution to validate",
         "Solution validée": "Solution validated",
@@ -1387,5 +1387,6 @@ EN.update(
         "Remise accordée : %(rep)s est prévenu.": "Discount approved: %(rep)s has been told.",
         "Remise refusée : %(rep)s est prévenu.": "Discount refused: %(rep)s has been told.",
         "le télévendeur": "the rep",
+        "Toutes": "All",
     }
 )

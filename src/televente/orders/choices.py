@@ -66,7 +66,7 @@ class IncidentCause(models.TextChoices):
 
 class IncidentImpact(models.TextChoices):
     MINOR = "minor", _("Faible : le client n'est pas gêné")
-    MAJOR = "major", _("Important : une partie de la commande manque")
+    MAJOR = "major", _("Important : le client est gêné")
     BLOCKING = "blocking", _("Bloquant : le client ne peut pas travailler")
 
 

@@ -159,15 +159,17 @@ def _seed_follow_up(ctx: DemoContext) -> None:
     late = confirmed(customers[0], pick[:3])
     Order.objects.filter(pk=late.pk).update(delivery_date=ctx.today - dt.timedelta(days=1))
     damaged = confirmed(customers[1], pick[3:6])
-    services.order_set_status(order=damaged, status=OrderStatus.SHIPPED, by=adv, carrier="Transports Martin")
+    damaged = services.order_set_status(
+        order=damaged, status=OrderStatus.SHIPPED, by=adv, carrier="Transports Martin"
+    )
     incidents.incident_open(
         order=damaged,
         by=rep,
         kind="damaged",
         cause="carrier",
         impact="major",
-        description="Deux cartons écrasés à la livraison, le chef refuse de les utiliser.",
-        proposed_solution="Relivraison des deux cartons demain matin",
+        description="Un carton écrasé à la livraison, le chef refuse de l'utiliser.",
+        proposed_solution="Relivraison du carton demain matin",
         line_ids=[damaged.lines.order_by("position").first().pk],
     )
 

@@ -169,3 +169,58 @@ def test_the_draft_survives_a_closed_page(page: Page, live_server, world, refere
     rows = again.locator("#order-lines tr.order-line")
     expect(rows).to_have_count(2)
     expect(rows.first.locator("[data-qty]")).to_have_value("7")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_late_delivery_is_reported_validated_and_told_to_the_customer(
+    page: Page, live_server, world, reference_data, mailoutbox, run_tasks
+):
+    """From the late list: the rep reports it, logistics validates a solution, the rep emails the
+    customer with the prepared message, then closes it."""
+    from televente.orders import services
+
+    company = CompanyFactory(rep=world.rep_a, team=world.team_a, trade_name="Bistrot du Port")
+    ContactFactory(company=company, is_order_contact=True, email="chef@bistrot.fr", first_name="Paul")
+    order = services.order_start(company=company, by=world.rep_a)
+    services.order_line_add(
+        order=order, product=sellable(code="HAB001"), by=world.rep_a, version=order.version
+    )
+    order = services.order_confirm(order=order, by=world.rep_a, version=order.version)
+    Order.objects.filter(pk=order.pk).update(delivery_date=timezone.localdate() - dt.timedelta(days=1))
+
+    sign_in(page, live_server, "rep_a")
+    page.goto(f"{live_server.url}/commandes/")
+    page.get_by_role("link", name="Signaler le retard et prévenir le client").click()
+    expect(page.get_by_label("Type d'incident")).to_have_value("late")
+    page.get_by_label("Cause").select_option("carrier")
+    page.get_by_label("Ce que dit le client, ce qui s'est passé").fill(
+        "Le chef attend sa livraison depuis hier."
+    )
+    page.get_by_role("button", name="Enregistrer et prévenir le service").click()
+    expect(page.get_by_text("le service Logistique est prévenu")).to_be_visible()
+    incident_url = page.url
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "bo_log")
+    page.goto(incident_url)
+    page.get_by_role("textbox", name="Solution").fill("Livraison demain avant 9 h par la navette")
+    page.get_by_role("button", name="Valider la solution").click()
+    expect(page.get_by_text("Solution validée.")).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "rep_a")
+    page.goto(incident_url)
+    message = page.get_by_label("Message")
+    expect(message).to_contain_text("Livraison demain avant 9 h par la navette")
+    expect(message).to_contain_text(order.number)
+    page.get_by_role("button", name="Envoyer / noter l'appel").click()
+    expect(page.get_by_text("Message envoyé au client")).to_be_visible()
+    page.get_by_label("Comment l'incident a été résolu").fill("Livré le lendemain à 8 h 30")
+    page.get_by_role("button", name="Clore l'incident").click()
+    expect(page.get_by_text("Incident résolu.")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "incident.png"), full_page=True)
+    run_tasks()
+    to_customer = [m for m in mailoutbox if m.to == ["chef@bistrot.fr"] and "retard" in m.body]
+    assert len(to_customer) == 1 and order.number in to_customer[0].subject
