@@ -143,6 +143,47 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_a_20_line_habitual_order_by_keyboard(page: Page, live_server, world, reference_data):
+    """The issue's count: a 20-line habitual order, keyboard only, three quantities changed."""
+    company = CompanyFactory(rep=world.rep_a, team=world.team_a, trade_name="Cantine Jaurès")
+    ContactFactory(company=company, is_order_contact=True, email="chef@cantine.fr")
+    products = [sellable(code=f"HAB{n:03d}", name=f"Habituel {n}") for n in range(1, 21)]
+    today = timezone.localdate()
+    for weeks in range(4, 0, -1):
+        order = Order.objects.create(
+            company=company, status=OrderStatus.DELIVERED, source=OrderSource.HISTORY,
+            delivery_date=today - dt.timedelta(weeks=weeks), number=f"H{weeks}",
+        )  # fmt: skip
+        for product in products:
+            OrderLine.objects.create(
+                order=order, product=product, unit=unit(product, "CAR"), quantity=2, base_quantity=12,
+                unit_price=Decimal("2"), vat_rate=Decimal("5.5"), amount=Decimal("24"),
+            )  # fmt: skip
+    habits.refresh([company.pk])
+    sign_in(page, live_server, "rep_a")
+    page.goto(f"{live_server.url}/clients/{company.pk}/")
+    keys = Keys(page)
+    keys.press("c")
+    lines = page.locator("#order-lines tr.order-line")
+    expect(page.locator("#habit-list")).to_be_visible()
+    keys.press("Alt+h")
+    for n in range(1, 21):
+        if n in (5, 12, 18):  # the customer wants another quantity for three of them
+            keys.type("4", counted=False)
+        keys.press("Enter")
+        expect(lines).to_have_count(n)
+    keys.press("Control+Enter")
+    expect(page.locator(".readback")).to_be_visible()
+    keys.press("Enter")
+    expect(page.locator(".message-success")).to_contain_text("confirmée")
+    order = Order.objects.get(company=company, status=OrderStatus.CONFIRMED)
+    assert order.lines_count == 20 and order.lines.filter(quantity=4).count() == 3
+    print(f"\n20-line habitual order, keys pressed beyond quantities: {keys.count}")
+    assert keys.count <= 60
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_the_draft_survives_a_closed_page(page: Page, live_server, world, reference_data):
     company = customer_with_history(world)
     sign_in(page, live_server, "rep_a")
