@@ -203,7 +203,7 @@ def write_markdown(report: dict) -> None:
     for name, m in report["metrics"].items():
         if "p95_ms" in m:
             lines.append(
-                f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m['queries']} |"
+                f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m.get('queries', '')} |"
             )
         else:
             extra.append(f"- `{name}`: `{json.dumps(m, ensure_ascii=False)}`")

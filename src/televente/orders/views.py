@@ -82,6 +82,21 @@ def _authority(request: HttpRequest, order) -> dict:
     }
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count by a query of its own (see `selectors.order_count`)."""
+
+    def __init__(self, *args, count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # the cached_property's slot
+
+    def page(self, number):
+        # Always ask for a full page: LIMIT 8 instead of LIMIT 50 made SQLite's planner switch to a
+        # full scan of the orders (50 ms instead of 4 ms at `large`).
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
 # Lists and start -----------------------------------------------------------------------------------------------------
 
 
@@ -97,9 +112,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         {
             "drafts": selectors.my_drafts(request.user),
             "late": selectors.late_orders(request.user),
-            "page": Paginator(selectors.order_list(user=request.user, status=status), 50).get_page(
-                request.GET.get("page")
-            ),
+            "page": CountedPaginator(
+                selectors.order_list(user=request.user, status=status),
+                50,
+                count=selectors.order_count(user=request.user, status=status),
+            ).get_page(request.GET.get("page")),
             "status": status,
             "statuses": [(selectors.OPEN, _("En cours")), *OrderStatus.choices, (selectors.ALL, _("Toutes"))],
             "tab": "list",
