@@ -12,7 +12,7 @@ from televente.accounts.tests.factories import UserFactory
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.models import Interaction
 from televente.customers.tests.factories import CompanyFactory, ContactFactory
-from televente.orders import incidents, services
+from televente.orders import incidents, services, tasks
 from televente.orders.choices import ApprovalStatus, IncidentStatus, OrderSource, OrderStatus
 from televente.orders.models import DeliveryIncident, Order
 from televente.orders.tests.factories import sellable, stock_of
@@ -157,12 +157,12 @@ def test_a_rep_cancels_a_confirmed_order_but_does_not_ship(company, confirmed, w
 
 @pytest.mark.django_db
 def test_an_incident_goes_from_report_to_resolution(
-    company, confirmed, world, mailoutbox, django_capture_on_commit_callbacks, run_tasks
+    company, confirmed, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     line = confirmed.lines.first()
     with pytest.raises(DomainError, match="lignes concernées"):
         incidents.incident_open(order=confirmed, by=world.rep_a, kind="missing")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         incident = incidents.incident_open(
             order=confirmed,
             by=world.rep_a,
@@ -172,7 +172,8 @@ def test_an_incident_goes_from_report_to_resolution(
             proposed_solution="Relivraison demain matin",
             line_ids=[line.pk],
         )
-    run_tasks()
+    assert len(queued) == 1  # the notice is a background task, sent after commit
+    tasks.notify_incident_service.call(incident.pk)
     assert incident.service == BackOfficeService.LOGISTICS  # from the type
     assert [m.to for m in mailoutbox] == [[world.bo_logistics.email]]
     assert "/commandes/incidents/" in mailoutbox[0].body
@@ -189,11 +190,12 @@ def test_an_incident_goes_from_report_to_resolution(
     contact = confirmed.contact
     text = incidents.alert_text(incident, contact)
     assert confirmed.number in text and "Relivraison demain avant 9 h" in text and "Article BEU001" in text
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         incidents.incident_alert_customer(
             incident=incident, by=world.rep_a, channel="email", message=text, contact=contact
         )
-    run_tasks()
+    assert len(queued) == 1
+    tasks.send_incident_alert.call(incident.pk, contact.pk, text)
     assert mailoutbox[-1].to == ["chef@resto.fr"] and confirmed.number in mailoutbox[-1].subject
     assert Interaction.objects.filter(reference=f"orders.incident:{incident.pk}").count() == 2
     incident = incidents.incident_resolve(
@@ -302,7 +304,7 @@ def test_incident_screens_from_the_late_list_to_the_closed_incident(client, comp
 
 @pytest.mark.django_db
 def test_the_supervisor_decides_discounts_from_one_list(
-    client, company, world, mailoutbox, django_capture_on_commit_callbacks, run_tasks
+    client, company, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     order = services.order_start(company=company, by=world.rep_a)
     line = services.order_line_add(
@@ -312,9 +314,10 @@ def test_the_supervisor_decides_discounts_from_one_list(
     services.order_line_update(
         line=line, by=world.rep_a, version=order.version, manual_discount=Decimal("12")
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         services.order_request_discount_approval(order=order, by=world.rep_a, note="Concurrent à -10 %")
-    run_tasks()
+    assert len(queued) == 1
+    tasks.notify_discount.call(order.pk, False)
     assert mailoutbox[-1].to == [world.sup_a.email] and "12" in mailoutbox[-1].body
     client.force_login(world.rep_a)
     assert client.get(reverse("orders:approvals")).status_code == 403
@@ -325,9 +328,10 @@ def test_the_supervisor_decides_discounts_from_one_list(
     assert "Concurrent à -10 %" in page.text and "BEU001" in page.text
     refused = client.post(reverse("orders:discount_decide", args=[order.pk]), {"note": ""}, follow=True)
     assert "pourquoi" in refused.text
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         client.post(reverse("orders:discount_decide", args=[order.pk]), {"approve": "on"})
-    run_tasks()
+    assert len(queued) == 1
+    tasks.notify_discount.call(order.pk, True)
     order.refresh_from_db()
     assert order.discount_approval == ApprovalStatus.APPROVED and mailoutbox[-1].to == [world.rep_a.email]
     assert "Aucune remise" in client.get(reverse("orders:approvals")).text
