@@ -2,7 +2,7 @@
 has ordered on its cycle up to its last order date (set by the customers demo, which makes some of
 them late). The habits are then computed from this history, as in production.
 
-History depth: 2 years at `small`, 1 year at `medium`, 6 months at `large` (about 1,000,000 lines).
+History depth: 2 years at `small`, 1 year at `medium`, 6 months at `large` (about 2,900,000 lines).
 """
 
 from __future__ import annotations
