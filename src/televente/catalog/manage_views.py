@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from televente.accounts.permissions import can_manage_catalogue, can_push_stock
-from televente.core.errors import DomainError
+from televente.core.errors import DomainError, add_form_error
 
 from . import imports, selectors, services
 from .forms import (
@@ -258,7 +258,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
                 price_list=form.cleaned_data.get("price_list"),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_form_error(form, exc)
         else:
             return redirect("catalog:import", pk=job.pk)
     return render(

@@ -18,3 +18,8 @@ class DomainError(Exception):
 
 class PermissionRefused(DomainError):
     code = "permission_denied"
+
+
+def add_form_error(form, exc: DomainError) -> None:
+    """Shows a service's refusal on the form: next to its field when the form has it, else on top."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from televente.accounts.choices import Role
 from televente.accounts.permissions import is_supervisor_or_admin
 from televente.core import tabular
-from televente.core.errors import DomainError, PermissionRefused
+from televente.core.errors import DomainError, PermissionRefused, add_form_error
 
 from . import exports, imports, selectors, services
 from .actions import actions_for
@@ -47,11 +47,6 @@ def _company_or_404(request: HttpRequest, pk: int, *, edit: bool = False) -> Com
 def _supervisor_or_admin(request: HttpRequest) -> None:
     if not is_supervisor_or_admin(request.user):
         raise PermissionDenied
-
-
-def _form_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 # Portfolio -------------------------------------------------------------------------------------------------------
@@ -145,7 +140,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
         try:
             company = services.company_create(by=request.user, data=form.company_data(), phones=form.phones())
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Fiche créée."))
             return redirect("customers:detail", pk=company.pk)
@@ -164,7 +159,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.company_update(company=company, by=request.user, data=form.company_data())
             services.company_phones_set(company=company, by=request.user, phones=form.phones())
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Fiche enregistrée."))
             return redirect("customers:detail", pk=company.pk)
@@ -180,7 +175,7 @@ def company_qualify(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.company_update(company=company, by=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Qualification enregistrée."))
             return redirect("customers:detail", pk=company.pk)
@@ -240,7 +235,7 @@ def closure_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.closure_add(company=company, by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Fermeture enregistrée."))
             return redirect("customers:call_windows", pk=company.pk)
@@ -280,7 +275,7 @@ def delivery_address_edit(request: HttpRequest, pk: int, address_pk: int | None 
                 company=company, by=request.user, data=form.cleaned_data, address=address
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Adresse de livraison enregistrée."))
             return redirect("customers:detail", pk=company.pk)
@@ -320,7 +315,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -
                 contact=contact,
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, _("Interlocuteur enregistré."))
             return redirect("customers:detail", pk=company.pk)
@@ -396,7 +391,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.interaction_log(company=company, by=request.user, data=form.interaction_data())
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             form = InteractionForm(company=company)
             if not request.htmx:
@@ -462,7 +457,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 default_rep=form.cleaned_data["default_rep"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             return redirect("customers:import_detail", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]

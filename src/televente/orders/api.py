@@ -17,7 +17,7 @@ from televente.core.errors import DomainError
 from televente.customers.models import Company
 
 from . import incidents, selectors, services
-from .choices import IncidentCause, IncidentImpact, OrderSource, OrderStatus
+from .choices import INCOMING_SOURCES, IncidentCause, IncidentImpact, OrderSource, OrderStatus
 from .models import OrderLine
 
 router = Router(tags=["commandes"])
@@ -127,7 +127,7 @@ def create_order(
             _("En-tête Idempotency-Key obligatoire (1 à 100 caractères) : il évite les commandes en double."),
             field="Idempotency-Key",
         )
-    if payload.source not in services.INCOMING_SOURCES:
+    if payload.source not in INCOMING_SOURCES:
         raise DomainError(_("Origine : « platform » ou « erp »."), field="source")
     company = get_object_or_404(Company.objects.visible_to(request.auth), pk=payload.company)
     order, created = services.order_create_incoming(

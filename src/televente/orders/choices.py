@@ -19,6 +19,10 @@ class OrderSource(models.TextChoices):
     HISTORY = "history", _("Historique")
 
 
+# Orders that arrive by the API rather than being taken by a person
+INCOMING_SOURCES = (OrderSource.PLATFORM, OrderSource.ERP)
+
+
 class LineOrigin(models.TextChoices):
     HABITUAL = "habitual", _("Habituel")
     SEARCH = "search", _("Recherche")

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from televente.accounts.choices import BackOfficeService, Role
-from televente.accounts.permissions import can_approve_discounts, discount_limit
-from televente.core.errors import DomainError
+from televente.accounts.permissions import can_approve_discounts
+from televente.core.errors import DomainError, add_form_error
 
 from . import incidents, selectors, services
 from .choices import IncidentStatus, IncidentType, OrderStatus
@@ -26,10 +26,6 @@ from .forms import (
     IncidentSolutionForm,
     StatusForm,
 )
-
-
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _tabs(request: HttpRequest, current: str) -> dict:
@@ -63,8 +59,6 @@ def approvals(request: HttpRequest) -> HttpResponse:
     if not can_approve_discounts(request.user):
         raise PermissionDenied
     orders = selectors.pending_approvals(request.user)
-    for order in orders:
-        order.rep_limit = discount_limit(order.rep) if order.rep else None
     return render(
         request,
         "orders/approvals.html",
@@ -129,7 +123,7 @@ def incident_new(request: HttpRequest, pk: int) -> HttpResponse:
                 line_ids=[int(i) for i in data["lines"]],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(
                 request,
@@ -258,7 +252,7 @@ def incident_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 incidents.incident_resolve(incident=incident, by=user, resolution=data["resolution"])
                 done = _("Incident résolu.")
         except DomainError as exc:
-            _form_error(form, exc)
+            add_form_error(form, exc)
         else:
             messages.success(request, done)
             return redirect("orders:incident", pk=incident.pk)

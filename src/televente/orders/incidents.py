@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -288,17 +287,6 @@ def incident_list(*, user, status: str = "", service: str = "", kind: str = "", 
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("status", "-created_at")[:limit]
-
-
-def incident_counts(user) -> dict:
-    """Open incidents: all, waiting for this person's service, not told to the customer yet."""
-    service = getattr(user, "service", "") if getattr(user, "role", None) == Role.BACK_OFFICE else ""
-    pending = ~Q(status=IncidentStatus.RESOLVED)
-    return visible_incidents(user).aggregate(
-        open=Count("pk", filter=pending),
-        mine=Count("pk", filter=Q(status=IncidentStatus.OPEN, service=service or "-")),
-        not_alerted=Count("pk", filter=pending & Q(customer_alerted_at=None)),
-    )
 
 
 def order_incidents(order: Order) -> list[DeliveryIncident]:

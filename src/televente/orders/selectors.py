@@ -10,14 +10,15 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from televente.accounts.permissions import can_approve_discounts
+from televente.accounts.permissions import can_approve_discounts, discount_limit
 from televente.catalog.choices import LinkKind
 from televente.catalog.models import Product, ProductLink, SalesUnit
 from televente.catalog.pricing import promotions_for
 from televente.customers.models import Company
 
-from .choices import ApprovalStatus, IncidentStatus, OrderSource, OrderStatus
-from .models import DeliveryIncident, Order, OrderLine, ProductHabit
+from .choices import INCOMING_SOURCES, ApprovalStatus, IncidentStatus, OrderStatus
+from .incidents import visible_incidents
+from .models import Order, OrderLine, ProductHabit
 
 UNITS = Prefetch("product__units", queryset=SalesUnit.objects.order_by("base_quantity"))
 UNUSUAL_FACTOR = 3  # a quantity above 3x or below 1/3 of the usual one is read back
@@ -188,14 +189,16 @@ OPEN, ALL = "en_cours", "toutes"
 OPEN_STATUSES = [OrderStatus.DRAFT, OrderStatus.CONFIRMED, OrderStatus.PREPARED, OrderStatus.SHIPPED]
 
 
+def _with_status(qs, status: str):
+    if status == OPEN:
+        return qs.filter(status__in=OPEN_STATUSES)
+    return qs if status == ALL else qs.filter(status=status)
+
+
 def order_list(*, user, status: str = OPEN, company_id: int | None = None):
     """The orders this person sees, last changed first (the view pages them). By default the
     orders in progress; "toutes" adds the delivered and cancelled history."""
-    qs = visible_orders(user).prefetch_related("company", "rep")
-    if status == OPEN:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif status != ALL:
-        qs = qs.filter(status=status)
+    qs = _with_status(visible_orders(user).prefetch_related("company", "rep"), status)
     if company_id:
         qs = qs.filter(company_id=company_id)
     if status in (ALL, OrderStatus.DELIVERED):
@@ -209,12 +212,7 @@ def order_list(*, user, status: str = OPEN, company_id: int | None = None):
 def order_count(*, user, status: str = OPEN) -> int:
     """The count behind the pages, written the way SQLite counts fastest (from the team's
     companies; EXISTS would scan every order)."""
-    qs = Order.objects.filter(company__in=Company.objects.visible_to(user))
-    if status == OPEN:
-        qs = qs.filter(status__in=OPEN_STATUSES)
-    elif status != ALL:
-        qs = qs.filter(status=status)
-    return qs.count()
+    return _with_status(Order.objects.filter(company__in=Company.objects.visible_to(user)), status).count()
 
 
 def my_drafts(user):
@@ -242,7 +240,7 @@ def late_orders(user, today=None):
 
 def incoming_orders(user, *, to_check: bool = True, limit: int = 200):
     """Orders from the online platform or the ERP; `to_check`: those that stayed drafts."""
-    qs = visible_orders(user).filter(source__in=[OrderSource.PLATFORM, OrderSource.ERP])
+    qs = visible_orders(user).filter(source__in=INCOMING_SOURCES)
     if to_check:
         qs = qs.filter(status=OrderStatus.DRAFT)
     return qs.select_related("company").order_by("-created_at")[:limit]
@@ -265,22 +263,21 @@ def pending_approvals(user, limit: int = 100) -> list[Order]:
         discounted[line.order_id].append(line)
     for order in orders:
         order.discounted_lines = discounted[order.pk]
+        order.rep_limit = discount_limit(order.rep) if order.rep else None
     return orders
 
 
 def follow_up_counts(user) -> dict:
     """The figures on the order pages' tabs."""
     orders = visible_orders(user)
+    may_approve = can_approve_discounts(user)
     return {
-        "to_check": orders.filter(
-            status=OrderStatus.DRAFT, source__in=[OrderSource.PLATFORM, OrderSource.ERP]
-        ).count(),
+        "may_approve": may_approve,
+        "to_check": orders.filter(status=OrderStatus.DRAFT, source__in=INCOMING_SOURCES).count(),
         "approvals": orders.filter(
             status=OrderStatus.DRAFT, discount_approval=ApprovalStatus.REQUESTED
         ).count()
-        if can_approve_discounts(user)
+        if may_approve
         else 0,
-        "incidents": DeliveryIncident.objects.filter(company__in=Company.objects.visible_to(user))
-        .exclude(status=IncidentStatus.RESOLVED)
-        .count(),
+        "incidents": visible_incidents(user).exclude(status=IncidentStatus.RESOLVED).count(),
     }

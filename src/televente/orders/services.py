@@ -43,7 +43,7 @@ from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company
 from televente.customers.services import interaction_record
 
-from .choices import ApprovalStatus, LineOrigin, LostSaleReason, OrderSource, OrderStatus
+from .choices import INCOMING_SOURCES, ApprovalStatus, LineOrigin, LostSaleReason, OrderSource, OrderStatus
 from .delivery import propose_delivery_date
 from .models import LostSale, Order, OrderEvent, OrderLine, ProductHabit
 
@@ -73,9 +73,6 @@ class OrderNotConfirmable(DomainError):
 
 
 # Permission and locking ----------------------------------------------------------------------------------------------
-
-
-INCOMING_SOURCES = (OrderSource.PLATFORM, OrderSource.ERP)
 
 
 def _check_edit(order: Order, by) -> None:

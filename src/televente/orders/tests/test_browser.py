@@ -92,9 +92,11 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
     expect(short).to_contain_text("Crème fraîche épaisse")
     expect(short).to_contain_text("Rupture")
 
+    page.wait_for_load_state("networkidle")  # the side panel's refresh too, on a busy machine
     keys.press("Escape")  # back to the search, then down to the lines
     keys.press("ArrowDown")
     keys.press("ArrowDown", 3)  # the fourth line is the short one
+    expect(short.locator("[data-qty]")).to_be_focused()
     keys.press("s")  # its substitutes
     expect(page.locator("[data-substitute-panel]")).to_contain_text("Crème fraîche légère")
     expect(page.locator("[data-substitute-choice]").first).to_be_focused()

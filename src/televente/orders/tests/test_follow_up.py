@@ -335,3 +335,64 @@ def test_the_supervisor_decides_discounts_from_one_list(
     order.refresh_from_db()
     assert order.discount_approval == ApprovalStatus.APPROVED and mailoutbox[-1].to == [world.rep_a.email]
     assert "Aucune remise" in client.get(reverse("orders:approvals")).text
+
+
+@pytest.mark.django_db
+def test_the_follow_up_screens_do_not_grow_with_their_rows(
+    client, company, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Each list answers in a bounded number of queries, with 1 row or 6."""
+    ContactFactory(company=company, is_order_contact=True, email="chef@resto.fr")
+    products = [sellable(code=f"P{n:03d}", stock=1000) for n in range(12)]
+
+    def one_of_each(n):
+        order = services.order_start(
+            company=CompanyFactory(rep=world.rep_a, team=world.team_a), by=world.rep_a
+        )
+        services.order_line_add(order=order, product=products[n], by=world.rep_a, version=order.version)
+        order = services.order_confirm(order=order, by=world.rep_a, version=order.version)
+        incidents.incident_open(order=order, by=world.rep_a, kind="late")
+        services.order_create_incoming(
+            company=company,
+            lines=[services.IncomingLine(products[n].code, 2000, "UVC")],  # more than the stock: to check
+            by=world.admin,
+            idempotency_key=f"k{n}",
+            fingerprint=f"f{n}",
+        )
+        draft = services.order_start(
+            company=CompanyFactory(rep=world.rep_a, team=world.team_a), by=world.rep_a
+        )
+        line = services.order_line_add(
+            order=draft, product=products[n + 6], by=world.rep_a, version=draft.version
+        )
+        line.order = draft
+        services.order_line_update(
+            line=line, by=world.rep_a, version=draft.version, manual_discount=Decimal("9")
+        )
+        services.order_request_discount_approval(order=draft, by=world.rep_a)
+        return order
+
+    pages = {
+        "orders:list": (world.rep_a, 10),
+        "orders:incoming": (world.rep_a, 5),
+        "orders:incidents": (world.rep_a, 5),
+        "orders:approvals": (world.sup_a, 7),
+    }
+    with django_capture_on_commit_callbacks():
+        orders = [one_of_each(0)]
+    for rows in (1, 6):
+        for name, (user, limit) in pages.items():
+            client.force_login(user)
+            with django_assert_max_num_queries(limit):
+                response = client.get(reverse(name))
+            assert response.status_code == 200
+        client.force_login(world.rep_a)
+        with django_assert_max_num_queries(9):
+            assert client.get(reverse("orders:detail", args=[orders[-1].pk])).status_code == 200
+        incident = DeliveryIncident.objects.first()
+        with django_assert_max_num_queries(9):
+            assert client.get(reverse("orders:incident", args=[incident.pk])).status_code == 200
+        if rows == 1:
+            with django_capture_on_commit_callbacks():
+                orders += [one_of_each(n) for n in range(1, 6)]
+    assert DeliveryIncident.objects.count() == 6
