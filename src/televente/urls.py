@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/", include("televente.customers.urls")),
     path("catalogue/", include("televente.catalog.urls")),
     path("commandes/", include("televente.orders.urls")),
+    path("appels/", include("televente.calls.urls")),
     path("i18n/langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

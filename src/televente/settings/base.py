@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "televente.customers",
     "televente.catalog",
     "televente.orders",
+    "televente.calls",
     "django_filters",
 ]
 

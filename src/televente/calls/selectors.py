@@ -1,0 +1,313 @@
+"""Reads for the rep's cockpit and the supervisor's plan screens, scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from televente.accounts.choices import Role
+from televente.accounts.models import Team, User
+from televente.customers.selectors import CompanyFile, company_file
+
+from .choices import CallOutcome, PlanStatus, TaskStatus, Unplanned
+from .models import CallPlan, CallTask, PlanSettings, RepAbsence
+
+
+def teams_to_plan(*, user) -> list[Team]:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return list(Team.objects.all())
+    return list(Team.objects.filter(supervisor=user))
+
+
+def plans_of(*, user, team: Team, around: dt.date) -> list[CallPlan]:
+    return list(
+        CallPlan.objects.visible_to(user)
+        .filter(team=team, date__gte=around - dt.timedelta(days=7), date__lte=around + dt.timedelta(days=7))
+        .order_by("-date")
+    )
+
+
+@dataclass
+class RepColumn:
+    rep: User
+    tasks: list[CallTask] = field(default_factory=list)
+    absent: bool = False
+    minutes: int = 0
+    done: int = 0
+
+    @property
+    def planned(self) -> int:
+        return len(self.tasks)
+
+    @property
+    def first_start(self) -> dt.datetime | None:
+        return self.tasks[0].planned_start if self.tasks else None
+
+    @property
+    def last_end(self) -> dt.datetime | None:
+        return max((t.planned_end for t in self.tasks if t.planned_start), default=None)
+
+
+@dataclass
+class PlanBoard:
+    plan: CallPlan
+    columns: list[RepColumn]
+    unplanned: list[CallTask]
+    unplanned_by_reason: list[tuple[str, int]]
+    settings: PlanSettings
+    absences: list[RepAbsence]
+
+
+def plan_board(*, user, plan: CallPlan, unplanned_limit: int = 200) -> PlanBoard:
+    """The plan per rep in time order, and what could not be planned with why (5 queries)."""
+    from .candidates import settings_for, team_reps
+
+    reps = team_reps(plan.team)
+    absences = list(RepAbsence.objects.filter(date=plan.date, user__in=reps).select_related("user"))
+    absent_whole = {a.user_id for a in absences if a.whole_day}
+    columns = {r.pk: RepColumn(rep=r, absent=r.pk in absent_whole) for r in reps}
+    tasks = (
+        CallTask.objects.filter(plan=plan)
+        .exclude(status=TaskStatus.UNPLANNED)
+        .select_related("company")
+        .only(
+            "pk", "rep_id", "own_rep_id", "planned_start", "expected_minutes", "status", "reason", "reasons",
+            "priority", "windows", "fixed_time", "outcome", "attempts", "company__trade_name",
+            "company__legal_name",
+        )
+        .order_by("planned_start", "pk")
+    )  # fmt: skip
+    for task in tasks:
+        column = columns.get(task.rep_id)
+        if column is None:
+            continue
+        column.tasks.append(task)
+        column.minutes += task.expected_minutes
+        if task.status != TaskStatus.PLANNED:
+            column.done += 1
+    unplanned_qs = CallTask.objects.filter(plan=plan, status=TaskStatus.UNPLANNED)
+    by_reason = [
+        (Unplanned(code).label if code in Unplanned.values else code, n)
+        for code, n in unplanned_qs.values_list("unplanned_reason").annotate(n=Count("pk")).order_by("-n")
+    ]
+    unplanned = list(
+        unplanned_qs.select_related("company", "own_rep").order_by("-priority", "pk")[:unplanned_limit]
+    )
+    return PlanBoard(
+        plan=plan,
+        columns=list(columns.values()),
+        unplanned=unplanned,
+        unplanned_by_reason=by_reason,
+        settings=settings_for(plan.team),
+        absences=absences,
+    )
+
+
+@dataclass
+class Cockpit:
+    plan: CallPlan | None
+    task: CallTask | None
+    file: CompanyFile | None
+    upcoming: list[CallTask]
+    done_count: int
+    planned_count: int
+    failed_count: int
+    in_window_count: int
+
+
+def todays_plan(*, user, day: dt.date | None = None) -> CallPlan | None:
+    """The rep's team's published plan for the day (reps see nothing before it is published)."""
+    day = day or timezone.localdate()
+    if user.team_id is None:
+        return None
+    return CallPlan.objects.filter(team_id=user.team_id, date=day, status=PlanStatus.PUBLISHED).first()
+
+
+def my_tasks(*, user, plan: CallPlan):
+    return CallTask.objects.filter(plan=plan, rep=user)
+
+
+def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> Cockpit:
+    """The next call in planned order with its customer file ready (or the call the rep picked)."""
+    plan = todays_plan(user=user, day=day)
+    if plan is None:
+        return Cockpit(None, None, None, [], 0, 0, 0, 0)
+    mine = my_tasks(user=user, plan=plan)
+    counts = mine.aggregate(
+        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+        planned=Count("pk", filter=Q(status=TaskStatus.PLANNED)),
+        failed=Count("pk", filter=Q(status__in=[TaskStatus.FAILED, TaskStatus.SKIPPED])),
+    )
+    open_tasks = mine.filter(status=TaskStatus.PLANNED).select_related("company", "contact")
+    task = None
+    if task_id is not None:
+        task = open_tasks.filter(pk=task_id).first()
+    if task is None:
+        # A call already started comes first (the page was reloaded during the call).
+        task = (
+            open_tasks.filter(started_at__isnull=False).first()
+            or open_tasks.order_by("planned_start", "pk").first()
+        )
+    upcoming = list(
+        open_tasks.exclude(pk=getattr(task, "pk", None))
+        .only("pk", "planned_start", "expected_minutes", "reason", "fixed_time", "attempts", "company__trade_name",
+              "company__legal_name", "company__city")
+        .order_by("planned_start", "pk")[:12]
+    )  # fmt: skip
+    file = company_file(user=user, pk=task.company_id) if task else None
+    in_window = sum(
+        1 for t in mine.filter(status=TaskStatus.DONE).only("started_at", "windows") if _in_window(t)
+    )
+    return Cockpit(
+        plan=plan,
+        task=task,
+        file=file,
+        upcoming=upcoming,
+        done_count=counts["done"],
+        planned_count=counts["planned"],
+        failed_count=counts["failed"],
+        in_window_count=in_window,
+    )
+
+
+def _in_window(task: CallTask) -> bool:
+    if not task.windows or task.started_at is None:
+        return True
+    local = timezone.localtime(task.started_at)
+    m = local.hour * 60 + local.minute
+    return any(a <= m <= b for a, b in task.windows)
+
+
+@dataclass
+class RepProgress:
+    rep: User
+    planned: int = 0
+    done: int = 0
+    reached: int = 0
+    orders: int = 0
+    remaining: int = 0
+    failed: int = 0
+    skipped: int = 0
+    in_window: int = 0
+    talk_seconds: int = 0
+    target_seconds: int = 0
+
+    @property
+    def done_pct(self) -> int:
+        return round(100 * (self.done + self.failed + self.skipped) / self.planned) if self.planned else 0
+
+    @property
+    def in_window_pct(self) -> int | None:
+        return round(100 * self.in_window / self.done) if self.done else None
+
+    @property
+    def talk_vs_target_pct(self) -> int | None:
+        return round(100 * self.talk_seconds / self.target_seconds) if self.target_seconds else None
+
+
+REACHED = (CallOutcome.REACHED_ORDER, CallOutcome.REACHED_NO_ORDER, CallOutcome.CALLBACK, CallOutcome.APPOINTMENT,
+           CallOutcome.REFUSED)  # fmt: skip
+
+
+def plan_progress(*, plan: CallPlan) -> list[RepProgress]:
+    """Adherence of the day per rep (seed 000 Compétence 5): calls made vs planned, share placed in
+    the customer's window, time spent vs the target for the call, outcomes."""
+    from .candidates import team_reps
+
+    rows: dict[int, RepProgress] = {r.pk: RepProgress(rep=r) for r in team_reps(plan.team)}
+    for task in (
+        CallTask.objects.filter(plan=plan)
+        .exclude(status=TaskStatus.UNPLANNED)
+        .only("rep_id", "status", "outcome", "started_at", "windows", "duration_seconds", "expected_minutes")
+    ):
+        row = rows.get(task.rep_id)
+        if row is None:
+            continue
+        row.planned += 1
+        if task.status == TaskStatus.PLANNED:
+            row.remaining += 1
+        elif task.status == TaskStatus.DONE:
+            row.done += 1
+            row.in_window += _in_window(task)
+            if task.duration_seconds:
+                row.talk_seconds += task.duration_seconds
+                row.target_seconds += task.expected_minutes * 60
+        elif task.status == TaskStatus.FAILED:
+            row.failed += 1
+        elif task.status == TaskStatus.SKIPPED:
+            row.skipped += 1
+        if task.outcome in REACHED:
+            row.reached += 1
+        if task.outcome == CallOutcome.REACHED_ORDER:
+            row.orders += 1
+    return list(rows.values())
+
+
+def rep_day_outcomes(*, plan: CallPlan) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for outcome, n in (
+        CallTask.objects.filter(plan=plan).exclude(outcome="").values_list("outcome").annotate(n=Count("pk"))
+    ):
+        counts[outcome] = n
+    return dict(counts)
+
+
+@dataclass
+class CallPreparation:
+    """What the rep needs before dialling, from the orders and catalogue (seed 000 Compétence 1:
+    "rappel des produits habituellement commandés"; issue 6: incidents, promotions that fit)."""
+
+    habitual: list
+    incidents: list
+    promotions: list
+    last_orders: list
+    draft: object | None
+
+
+def call_preparation(*, company, today: dt.date | None = None) -> CallPreparation:
+    from televente.catalog.pricing import promotions_for
+    from televente.orders.choices import IncidentStatus, OrderStatus
+    from televente.orders.models import DeliveryIncident, Order, ProductHabit
+
+    today = today or timezone.localdate()
+    habitual = list(
+        ProductHabit.objects.filter(company=company)
+        .exclude(product__status="discontinued")
+        .select_related("product", "unit")
+        .order_by("-score")[:8]
+    )
+    incidents = list(
+        DeliveryIncident.objects.filter(company=company)
+        .exclude(status=IncidentStatus.RESOLVED)
+        .select_related("order")
+        .order_by("-created_at")[:5]
+    )
+    promotions = promotions_for(
+        company=company,
+        on=today,
+        habitual_product_ids=[h.product_id for h in habitual],
+        habitual_category_ids=[h.product.category_id for h in habitual],
+    )[:3]
+    last_orders = list(
+        Order.objects.filter(company=company)
+        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        .only(
+            "pk",
+            "number",
+            "status",
+            "confirmed_at",
+            "delivery_date",
+            "total_lines",
+            "order_discount",
+            "company_id",
+        )
+        .order_by("-confirmed_at", "-pk")[:3]
+    )
+    draft = Order.objects.filter(company=company, status=OrderStatus.DRAFT).order_by("-pk").first()
+    return CallPreparation(
+        habitual=habitual, incidents=incidents, promotions=promotions, last_orders=last_orders, draft=draft
+    )
