@@ -153,7 +153,9 @@ def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> 
             or open_tasks.order_by("planned_start", "pk").first()
         )
     upcoming = list(
-        open_tasks.exclude(pk=getattr(task, "pk", None))
+        mine.filter(status=TaskStatus.PLANNED)
+        .select_related("company")
+        .exclude(pk=getattr(task, "pk", None))
         .only("pk", "planned_start", "expected_minutes", "reason", "fixed_time", "attempts", "company__trade_name",
               "company__legal_name", "company__city")
         .order_by("planned_start", "pk")[:12]
