@@ -83,3 +83,34 @@ class Unplanned(models.TextChoices):
     OPTED_OUT = "opted_out", _("Les interlocuteurs refusent le téléphone")
     NO_PHONE = "no_phone", _("Aucun numéro de téléphone")
     REP_ABSENT = "rep_absent", _("Télévendeur absent")
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("Prévu")
+    DONE = "done", _("Visite faite")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class CallDirection(models.TextChoices):
+    INBOUND = "inbound", _("Entrant")
+    OUTBOUND = "outbound", _("Sortant")
+
+
+class PhoneCallState(models.TextChoices):
+    RINGING = "ringing", _("Sonne")
+    ANSWERED = "answered", _("Décroché")
+    ENDED = "ended", _("Terminé")
+
+
+class InboundRequest(models.TextChoices):
+    """What the caller wants (seed 004 1.2: identify and qualify the request)."""
+
+    ORDER = "order", _("Passer ou modifier une commande")
+    INFORMATION = "information", _("Demande d'information")
+    COMPLAINT = "complaint", _("Réclamation")
+    OTHER = "other", _("Autre")
+
+
+class InboundHandling(models.TextChoices):
+    HANDLED = "handled", _("Traité par moi")
+    TRANSFERRED = "transferred", _("Transmis au service ou à la personne compétente")

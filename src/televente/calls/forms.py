@@ -7,11 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from televente.accounts.choices import Role
+from televente.accounts.choices import BackOfficeService, Role
 from televente.accounts.models import User
 from televente.customers.choices import NextStepAction
 
-from .choices import CallOutcome, NoOrderReason, SkipReason
+from .choices import CallOutcome, InboundHandling, InboundRequest, NoOrderReason, SkipReason
 from .models import PlanSettings
 
 RANGE = re.compile(r"^\s*(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})\s*$")
@@ -189,3 +189,55 @@ class PlanSettingsForm(forms.ModelForm):
         data["breaks"] = self.cleaned_data["breaks_text"]
         data["slack_periods"] = self.cleaned_data["slack_text"]
         return data
+
+
+class InboundForm(forms.Form):
+    """Qualifying an inbound call: what the caller wants, and who handles it (seed 004 1.2)."""
+
+    request_type = forms.ChoiceField(
+        label=_("Demande"), choices=InboundRequest.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Ce que dit l'appelant"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    handling = forms.ChoiceField(
+        label=_("Suite"),
+        choices=InboundHandling.choices,
+        widget=forms.RadioSelect,
+        initial=InboundHandling.HANDLED,
+    )
+    transfer_service = forms.ChoiceField(
+        label=_("Service compétent"), choices=[("", "—"), *BackOfficeService.choices], required=False
+    )
+    transfer_to = forms.ModelChoiceField(
+        label=_("Ou une personne"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transfer_to"].queryset = (
+            User.objects.filter(is_active=True).exclude(role=Role.ADMIN).order_by("last_name")
+        )
+
+
+class NumberForm(forms.Form):
+    numero = forms.CharField(label=_("Numéro de l'appelant"), max_length=40)
+
+
+class AppointmentForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("Créneau"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M"]
+    )
+    purpose = forms.CharField(label=_("Objet de la visite"), max_length=200)
+    contact = forms.ModelChoiceField(label=_("Interlocuteur"), queryset=User.objects.none(), required=False)
+    notes = forms.CharField(
+        label=_("Notes pour le commercial"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = company.contacts.filter(is_active=True)
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -12,7 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from televente.accounts.choices import Role
 from televente.core.models import BaseModel
 
-from .choices import CallOutcome, CallReason, NoOrderReason, PlanStatus, SkipReason, TaskStatus, Unplanned
+from .choices import (
+    AppointmentStatus,
+    CallDirection,
+    CallOutcome,
+    CallReason,
+    NoOrderReason,
+    PhoneCallState,
+    PlanStatus,
+    SkipReason,
+    TaskStatus,
+    Unplanned,
+)
 
 
 def _default_breaks() -> list[list[str]]:
@@ -265,3 +276,136 @@ class CallTask(BaseModel):
 
     def window_labels(self) -> list[str]:
         return [f"{a // 60:02d}h{a % 60:02d}–{b // 60:02d}h{b % 60:02d}" for a, b in self.windows]
+
+
+class FieldAgenda(BaseModel):
+    """A field rep's visiting hours, the usual length of a visit and the travel time kept between two."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="field_agenda"
+    )
+    day_start = models.TimeField(_("première visite à partir de"), default=dt.time(8, 30))
+    day_end = models.TimeField(_("dernière visite finie à"), default=dt.time(18, 0))
+    weekdays = models.JSONField(_("jours de visite"), default=list, blank=True)  # empty: Monday to Friday
+    visit_minutes = models.PositiveSmallIntegerField(_("durée d'une visite (min)"), default=60)
+    travel_minutes = models.PositiveSmallIntegerField(_("trajet entre deux visites (min)"), default=30)
+
+    class Meta:
+        verbose_name = _("agenda du commercial itinérant")
+        verbose_name_plural = _("agendas des commerciaux itinérants")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def visit_weekdays(self) -> list[int]:
+        return self.weekdays or [0, 1, 2, 3, 4]
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AppointmentQuerySet:
+        from televente.customers.models import Company
+
+        if getattr(user, "role", None) == Role.FIELD_REP:
+            return self.filter(Q(field_rep=user) | Q(company__in=Company.objects.visible_to(user)))
+        return self.filter(company__in=Company.objects.visible_to(user))
+
+
+class Appointment(BaseModel):
+    """A visit booked by telesales in the paired field rep's calendar (seed 000: "prise de RDV avec
+    un commercial"), then reported on by the field rep."""
+
+    company = models.ForeignKey("customers.Company", on_delete=models.CASCADE, related_name="appointments")
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    field_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("commercial itinérant"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(CallTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    purpose = models.CharField(_("objet de la visite"), max_length=200)
+    notes = models.TextField(_("notes pour le commercial"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    report = models.TextField(_("compte rendu"), blank=True)
+    reported_at = models.DateTimeField(_("compte rendu le"), null=True, blank=True)
+    uid = models.CharField(max_length=80, unique=True, editable=False)  # the ICS event's UID
+    sequence = models.PositiveSmallIntegerField(default=0)  # ICS SEQUENCE, raised on each change
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rendez-vous")
+        verbose_name_plural = _("rendez-vous")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["field_rep", "start"], name="appointment_rep_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.start:%d/%m/%Y %H:%M}"
+
+
+class PhoneCall(BaseModel):
+    """A call seen by the telephony system (one call id), built from its events: who called whom,
+    when it rang, was answered and ended, its duration and recording, and the timeline entry it
+    belongs to."""
+
+    external_id = models.CharField(_("identifiant d'appel"), max_length=120, unique=True)
+    direction = models.CharField(_("sens"), max_length=8, choices=CallDirection.choices)
+    from_number = models.CharField(_("appelant"), max_length=32, blank=True)
+    to_number = models.CharField(_("appelé"), max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="phone_calls"
+    )
+    company = models.ForeignKey(
+        "customers.Company", on_delete=models.SET_NULL, null=True, blank=True, related_name="phone_calls"
+    )
+    state = models.CharField(
+        _("état"), max_length=10, choices=PhoneCallState.choices, default=PhoneCallState.RINGING
+    )
+    rang_at = models.DateTimeField(_("a sonné à"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("décroché à"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("terminé à"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("durée (s)"), null=True, blank=True)
+    recording_url = models.URLField(_("enregistrement"), max_length=500, blank=True)
+    popped_at = models.DateTimeField(_("affiché au télévendeur à"), null=True, blank=True)
+    interaction = models.ForeignKey(
+        "customers.Interaction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("appel téléphonique")
+        verbose_name_plural = _("appels téléphoniques")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "popped_at", "-created_at"], name="phonecall_user_pop")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class TelephonyEvent(models.Model):
+    """Each event received from the telephony system, once (its id is the replay protection)."""
+
+    event_id = models.CharField(max_length=120, unique=True)
+    call = models.ForeignKey(PhoneCall, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=PhoneCallState.choices)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("événement de téléphonie")
+        verbose_name_plural = _("événements de téléphonie")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.call_id}"

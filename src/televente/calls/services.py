@@ -28,7 +28,7 @@ from televente.customers.services import contact_set_consent, interaction_record
 
 from . import candidates as cands
 from . import planning
-from .choices import CallOutcome, CallReason, PlanStatus, SkipReason, TaskStatus, Unplanned
+from .choices import CallDirection, CallOutcome, CallReason, PlanStatus, SkipReason, TaskStatus, Unplanned
 from .grid import Grid, availability
 from .models import CallPlan, CallTask, PlanSettings, RepAbsence
 
@@ -498,6 +498,10 @@ def call_outcome_record(
         next_action_owner=by if outcome not in NO_NEXT_STEP else None,
         reference=reference,
     )
+    # The telephony system's call (duration, recording) belongs to this timeline entry.
+    from .telephony import attach_call
+
+    attach_call(interaction=interaction, user=by, direction=CallDirection.OUTBOUND)
     # A promised callback is kept by this call.
     if task.source_reference.startswith("customers.interaction:") and outcome != CallOutcome.NOT_REACHED:
         Interaction.objects.filter(

@@ -44,3 +44,96 @@ def generate_plan(
         )
         raise
     return stats
+
+
+@task
+def send_appointment_invitations(*, appointment_id: int) -> int:
+    """The invitation (or its cancellation) with its ICS file: to the field rep, and to the customer's
+    contact when they accept emails (checked at send time). The customer's copy is filed on the timeline."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from televente.customers.choices import InteractionKind
+    from televente.customers.services import interaction_record
+
+    from .appointments import ics
+    from .choices import AppointmentStatus
+    from .models import Appointment
+
+    appointment = (
+        Appointment.objects.select_related("company", "contact", "field_rep", "booked_by")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None:
+        return 0
+    cancelled = appointment.status == AppointmentStatus.CANCELLED
+    attachment = ics(appointment)
+    sent = 0
+    recipients = []
+    if appointment.field_rep.email:
+        recipients.append(("field_rep", appointment.field_rep.email, appointment.field_rep.language or "fr"))
+    contact = appointment.contact
+    if contact is not None and contact.email and contact.allows("email"):
+        recipients.append(("customer", contact.email, contact.language or "fr"))
+    for who, email, language in recipients:
+        with translation.override(language):
+            context = {
+                "appointment": appointment,
+                "cancelled": cancelled,
+                "seller": getattr(settings, "COMPANY_NAME", "Télévente"),
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string(f"calls/email/appointment_{who}_subject.txt", context).strip()
+            body = render_to_string(f"calls/email/appointment_{who}.txt", context)
+        message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email])
+        method = "CANCEL" if cancelled else "REQUEST"
+        message.attach("rendez-vous.ics", attachment, f"text/calendar; method={method}; charset=utf-8")
+        message.send()
+        sent += 1
+        if who == "customer":
+            interaction_record(
+                company=appointment.company,
+                kind=InteractionKind.DOCUMENT,
+                by=appointment.booked_by,
+                contact=contact,
+                subject=(_("Annulation du rendez-vous envoyée à %(email)s") if cancelled else _("Invitation au rendez-vous envoyée à %(email)s"))
+                % {"email": email},
+                reference=f"calls.appointment:{appointment.pk}",
+                touch_contact=False,
+            )  # fmt: skip
+    return sent
+
+
+@task
+def notify_transfer(*, interaction_id: int) -> int:
+    """Tells the person an inbound request was transferred to (a next step in their name)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from televente.customers.models import Interaction
+
+    interaction = (
+        Interaction.objects.select_related("company", "author", "next_action_owner")
+        .filter(pk=interaction_id)
+        .first()
+    )
+    if (
+        interaction is None
+        or interaction.next_action_owner is None
+        or not interaction.next_action_owner.email
+    ):
+        return 0
+    owner = interaction.next_action_owner
+    with translation.override(owner.language or "fr"):
+        context = {"interaction": interaction, "user": owner, "site_url": settings.SITE_URL}
+        subject = _("Demande transmise : %(company)s") % {"company": interaction.company.display_name}
+        body = render_to_string("calls/email/transfer.txt", context)
+    EmailMessage(
+        subject=str(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email]
+    ).send()
+    return 1

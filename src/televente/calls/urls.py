@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appointment_views, telephony_views, views
 
 app_name = "calls"
 
@@ -16,4 +16,13 @@ urlpatterns = [
     path("plans/<int:pk>/recalculer/", views.plan_regenerate, name="regenerate"),
     path("plans/<int:pk>/absence/", views.absence_create, name="absence"),
     path("plans/appel/<int:pk>/deplacer/", views.task_move, name="move"),
+    path("entrant/", telephony_views.inbound, name="inbound"),
+    path("entrant/signal/", telephony_views.incoming_signal, name="incoming"),
+    path("entrant/<int:company_pk>/", telephony_views.inbound_record, name="inbound_record"),
+    path("telephonie/evenements/", telephony_views.webhook, name="telephony_webhook"),
+    path("rendez-vous/nouveau/<int:company_pk>/", appointment_views.appointment_new, name="appointment_new"),
+    path(
+        "rendez-vous/<int:pk>/compte-rendu/", appointment_views.appointment_report, name="appointment_report"
+    ),
+    path("agenda/", appointment_views.agenda, name="agenda"),
 ]

@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 
-from televente.core.navigation import entries_for
+from televente.core.navigation import entries_for, polls_for
 
 
 def navigation(request: HttpRequest) -> dict:
-    entries = entries_for(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    entries = entries_for(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
-    return {"nav_entries": entries, "nav_current": current}
+    return {"nav_entries": entries, "nav_current": current, "poll_regions": polls_for(user)}

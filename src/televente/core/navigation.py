@@ -39,3 +39,31 @@ def entries_for(user) -> list[NavEntry]:
     if not getattr(user, "is_authenticated", False):
         return []
     return sorted((e for e in _REGISTRY.values() if e.allowed(user)), key=lambda e: e.order)
+
+
+@dataclass(frozen=True)
+class PollRegion:
+    """A small region of every page that asks the server for news every few seconds (an incoming
+    call for a rep...). Registered by the app that answers it, so the layout imports no app."""
+
+    key: str
+    url_name: str
+    allowed: Callable[[object], bool]
+    every_seconds: int = 3
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_POLLS: dict[str, PollRegion] = {}
+
+
+def register_poll(region: PollRegion) -> None:
+    _POLLS[region.key] = region
+
+
+def polls_for(user) -> list[PollRegion]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [p for p in _POLLS.values() if p.allowed(user)]

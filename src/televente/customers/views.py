@@ -135,7 +135,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def company_create(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.BACK_OFFICE and not request.user.is_superuser:
         raise PermissionDenied
-    form = CompanyForm(request.POST if request.method == "POST" else None, user=request.user)
+    # An inbound call from an unknown number opens this page with the number already typed.
+    initial = {"phone_main": request.GET.get("telephone", "")[:30]}
+    form = CompanyForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             company = services.company_create(by=request.user, data=form.company_data(), phones=form.phones())

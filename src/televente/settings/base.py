@@ -205,6 +205,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "Grossiste Démo SAS")  # on documents sent to customers
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in notices to colleagues
 ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "16:00")  # orders after this time are delivered a day later
+# Telephony webhook (docs/TELEPHONY.md): events are signed with this shared secret (HMAC-SHA256);
+# without it the endpoint refuses everything. Events older than the skew are refused as replays.
+TELEPHONY_WEBHOOK_SECRET = os.environ.get("TELEPHONY_WEBHOOK_SECRET", "")
+TELEPHONY_MAX_SKEW_SECONDS = int(os.environ.get("TELEPHONY_MAX_SKEW_SECONDS", "300"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Télévente <ne-pas-repondre@televente.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

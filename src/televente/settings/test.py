@@ -18,3 +18,4 @@ AXES_FAILURE_LIMIT = 5
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+TELEPHONY_WEBHOOK_SECRET = "test-telephony-secret"

@@ -19,7 +19,9 @@ from televente.calls.planning import (
 )
 
 
-def call(key: str, own_rep: int | None = 1, duration: int = 1, windows=((0, 20),), priority: int = 10, **kw) -> Call:
+def call(
+    key: str, own_rep: int | None = 1, duration: int = 1, windows=((0, 20),), priority: int = 10, **kw
+) -> Call:
     return Call(key=key, own_rep=own_rep, duration=duration, windows=tuple(windows), priority=priority, **kw)
 
 
@@ -38,7 +40,12 @@ def assert_consistent(calls: list[Call], reps: list[Rep], result: PlanResult) ->
     assert len(keys) == len(set(keys))
     assert set(keys).isdisjoint(result.unplanned)
     assert set(keys) | set(result.unplanned) == {c.key for c in calls}
-    assert set(result.unplanned.values()) <= {"no_slot_in_window", "callback_slot_taken", "capacity", "no_rep"}
+    assert set(result.unplanned.values()) <= {
+        "no_slot_in_window",
+        "callback_slot_taken",
+        "capacity",
+        "no_rep",
+    }
     priority = {c.key: c.priority for c in calls}
     assert result.objective == sum(priority[k] for k in keys)
     assert result.objective <= result.bound
@@ -76,7 +83,9 @@ def test_a_break_in_availability_cannot_be_straddled():
     assert placed(result) == {"a": (1, 6)}
 
     only_across_the_break = [call("b", duration=4, windows=[(3, 7)])]
-    assert solve_plan(only_across_the_break, [rep(1, (0, 5), (6, 12))]).unplanned == {"b": "no_slot_in_window"}
+    assert solve_plan(only_across_the_break, [rep(1, (0, 5), (6, 12))]).unplanned == {
+        "b": "no_slot_in_window"
+    }
     # Touching ranges are one range: no break there.
     assert placed(solve_plan(only_across_the_break, [rep(1, (0, 5), (5, 12))])) == {"b": (1, 3)}
 
@@ -317,7 +326,9 @@ def test_validator_own_rep_had_room_honours_callbacks_and_allowed_reps():
     calls = [call("cb", own_rep=1, fixed_start=10), call("x", own_rep=1, allowed_reps=frozenset({2}))]
     # Rep 1 is free elsewhere but not at slot 10 (its break), and x may not go to rep 1 at all.
     assert rules(calls, [Assignment("cb", 2, 10), Assignment("x", 2, 0)]) == []
-    assert rules([call("cb", own_rep=1, fixed_start=4)], [Assignment("cb", 2, 4)]) == [("cb", "own_rep_had_room")]
+    assert rules([call("cb", own_rep=1, fixed_start=4)], [Assignment("cb", 2, 4)]) == [
+        ("cb", "own_rep_had_room")
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
