@@ -501,7 +501,10 @@ def call_outcome_record(
     # The telephony system's call (duration, recording) belongs to this timeline entry.
     from .telephony import attach_call
 
-    attach_call(interaction=interaction, user=by, direction=CallDirection.OUTBOUND)
+    phone_call = attach_call(interaction=interaction, user=by, direction=CallDirection.OUTBOUND)
+    if phone_call is not None:
+        interaction.refresh_from_db(fields=["duration_seconds", "notes"])
+        duration = phone_call.duration_seconds or duration  # the telephony system measures it best
     # A promised callback is kept by this call.
     if task.source_reference.startswith("customers.interaction:") and outcome != CallOutcome.NOT_REACHED:
         Interaction.objects.filter(
