@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"HTTP {status}")
     try:
         print(json.dumps(json.loads(text), indent=2, ensure_ascii=False))
-    except ValueError:
-        print(text)
+    except ValueError:  # not JSON: a proxy's error page, a wrong URL...
+        print(text if len(text) <= 800 else text[:800] + f"\n... ({len(text)} characters)")
     return 0 if 200 <= status < 300 else 1
 
 

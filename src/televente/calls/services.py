@@ -466,6 +466,8 @@ def call_outcome_record(
         raise DomainError(_("La prochaine étape doit être dans le futur."), field="next_action_at")
     conf = cands.settings_for(task.plan.team)
     duration = int((now - task.started_at).total_seconds()) if task.started_at else None
+    if outcome == CallOutcome.REACHED_ORDER and not reference:
+        reference = _order_taken(task, by, now)
     task.attempts += 1
     retry_at = None
     if outcome == CallOutcome.NOT_REACHED and task.attempts < conf.max_attempts:
@@ -538,6 +540,20 @@ def call_outcome_record(
         task.reason = CallReason.CALLBACK
     task.save()
     return task
+
+
+def _order_taken(task: CallTask, by: User, now: dt.datetime) -> str:
+    """The order this call produced: the customer's latest order confirmed or drafted today."""
+    from televente.orders.models import Order
+
+    order = (
+        Order.objects.filter(company=task.company, updated_at__date=timezone.localtime(now).date())
+        .exclude(status="cancelled")
+        .order_by("-updated_at")
+        .only("pk")
+        .first()
+    )
+    return f"orders.order:{order.pk}" if order else ""
 
 
 @transaction.atomic

@@ -87,7 +87,9 @@ def _inbound_context(
         "number_display": format_national(number) if number.startswith("+") else number,
         "matches": matches,
         "company": company,
-        "number_form": NumberForm(initial={"numero": number}),
+        "number_form": NumberForm(
+            initial={"numero": format_national(number) if number.startswith("+") else number}
+        ),
         "form": form or InboundForm(),
     }
     if company is not None:

@@ -44,10 +44,12 @@ class Day:
     callback: object
 
 
-def customer(rep, *, status=CompanyStatus.CUSTOMER, windows=(), name=None, opt_out=False):
+def customer(
+    rep, *, status=CompanyStatus.CUSTOMER, windows=(), name=None, opt_out=False, phone="+33142685300"
+):
     company = CompanyFactory(rep=rep, status=status, **({"trade_name": name} if name else {}))
     contact = ContactFactory(company=company, is_decision_maker=True, opt_out_phone=opt_out)
-    PhoneFactory(company=company, e164="+33142685300")
+    PhoneFactory(company=company, e164=phone)
     for weekday, start, end in windows:
         CallWindow.objects.create(company=company, weekday=weekday, start=start, end=end)
     company.decider = contact

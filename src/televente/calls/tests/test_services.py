@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from televente.calls import planning, services
+from televente.calls.checks import plan_violations
 from televente.calls.choices import CallOutcome, CallReason, PlanStatus, SkipReason, TaskStatus, Unplanned
 from televente.calls.models import CallPlan, CallTask, RepAbsence
 from televente.calls.tests.conftest import at
@@ -36,6 +37,7 @@ def local_hm(moment) -> tuple[int, int]:
 def test_plan_places_calls_in_their_windows_and_explains_the_rest(world, plan_day):
     plan = build(world, plan_day.day)
     assert plan.stats["hard_constraints_ok"] is True
+    assert plan_violations(plan) == []
 
     in_window = task_of(plan, plan_day.window_customer)
     assert in_window.status == TaskStatus.PLANNED and in_window.rep == world.rep_a
@@ -255,6 +257,7 @@ def test_supervisor_moves_a_call_only_where_the_rules_allow(world, plan_day):
     with pytest.raises(DomainError, match="équipe"):
         services.task_move(task=task, by=world.sup_a, rep=world.rep_b, start=task.planned_start)
     moved = services.task_move(task=task, by=world.sup_a, rep=world.rep_a2, start=at(plan_day.day, 9, 10))
+    assert plan_violations(plan) == []
     assert moved.rep == world.rep_a2 and local_hm(moved.planned_start) == (9, 10)
     # An unplanned call can be placed by hand too.
     closed = task_of(plan, plan_day.closed_customer)
@@ -275,3 +278,13 @@ def test_absence_replans_the_rest_of_the_day(world, plan_day, django_capture_on_
     assert plan.status == PlanStatus.PUBLISHED
     assert not CallTask.objects.filter(plan=plan, rep=world.rep_a, status=TaskStatus.PLANNED).exists()
     assert task_of(plan, plan_day.window_customer).rep == world.rep_a2
+    assert plan_violations(plan) == []
+
+
+def test_the_plan_check_sees_a_broken_rule(world, plan_day):
+    plan = build(world, plan_day.day)
+    CallTask.objects.filter(plan=plan, company=plan_day.window_customer).update(
+        planned_start=at(plan_day.day, 12, 45)
+    )
+    problems = plan_violations(plan)
+    assert any("break" in p for p in problems) and any("windows" in p for p in problems)

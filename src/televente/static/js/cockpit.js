@@ -15,8 +15,10 @@
     });
   }
 
+  // Forms whose fields depend on a radio choice: <form data-choice-form="outcome">.
   function syncOutcome(form) {
-    const checked = form.querySelector('input[name="outcome"]:checked');
+    const name = form.dataset.choiceForm || "outcome";
+    const checked = form.querySelector('input[name="' + name + '"]:checked');
     const outcome = checked ? checked.value : "";
     form.querySelectorAll("[data-show-for]").forEach((el) => {
       el.hidden = !el.dataset.showFor.split(" ").includes(outcome);
@@ -32,10 +34,10 @@
   document.addEventListener("DOMContentLoaded", () => {
     tick();
     setInterval(tick, 1000);
-    const form = document.querySelector("[data-outcome-form]");
-    if (!form) return;
-    syncOutcome(form);
-    form.addEventListener("change", () => syncOutcome(form));
+    document.querySelectorAll("[data-choice-form]").forEach((form) => {
+      syncOutcome(form);
+      form.addEventListener("change", () => syncOutcome(form));
+    });
     // The rep clicks the number: the timer starts on the server too.
     document.querySelectorAll("a.dial").forEach((link) => {
       link.addEventListener("click", () => {
