@@ -476,3 +476,116 @@ def order_confirm_50_lines(size: str) -> Case:
 def order_list(size: str) -> Case:
     """The rep's « Commandes » page: drafts, late orders, the last changed orders (page 1 of 50)."""
     return Case(run=get_ok(client_for("televendeur"), "/commandes/"), target_p95_ms=100)
+
+
+def _next_weekday():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@metric("plan_generate")
+def plan_generate(size: str) -> Case:
+    """Every team's plan for the next working day (50 reps and 20,100 companies at `large`): the
+    candidates read, the per-rep CP-SAT solves, the plan stored; then checked by the independent
+    validator read back from the database. In a transaction rolled back at the end."""
+
+    def measure() -> dict:
+        import time
+
+        from django.db import transaction
+
+        from televente.accounts.models import Team
+        from televente.calls.checks import plan_violations
+        from televente.calls.models import CallPlan
+        from televente.calls.services import plan_build
+
+        day = _next_weekday()
+        totals = {
+            "planned_calls": 0,
+            "unplanned_calls": 0,
+            "candidates": 0,
+            "objective": 0,
+            "bound": 0,
+            "reps": 0,
+        }
+        violations: list[str] = []
+        solver_ok = True
+        with transaction.atomic():
+            started = time.perf_counter()
+            plans = []
+            for team in Team.objects.order_by("pk"):
+                CallPlan.objects.filter(team=team, date=day).delete()
+                plan = CallPlan.objects.create(team=team, date=day)
+                stats = plan_build(plan=plan, by=team.supervisor)
+                plans.append(plan)
+                solver_ok &= stats["hard_constraints_ok"]
+                for key in totals:
+                    totals[key] += stats[key]
+            seconds = time.perf_counter() - started
+            for plan in plans:
+                violations += plan_violations(plan)
+            transaction.set_rollback(True)
+        vacuum()
+        bound = totals["bound"]
+        return {
+            "seconds": round(seconds, 2),
+            "reps": totals["reps"],
+            "candidates": totals["candidates"],
+            "planned_calls": totals["planned_calls"],
+            "planned_per_rep": round(totals["planned_calls"] / max(1, totals["reps"]), 1),
+            "unplanned_calls": totals["unplanned_calls"],
+            "hard_constraints_ok": solver_ok and not violations,
+            "violations": violations[:5],
+            "gap_to_bound_pct": round(100 * (bound - totals["objective"]) / bound, 2) if bound else 0.0,
+            "target_seconds": 30,
+        }
+
+    return Case(custom=measure)
+
+
+def _todays_plan() -> None:
+    """The demo team's published plan for today (the bench database may be older than today)."""
+    from django.utils import timezone
+
+    from televente.accounts.models import User
+    from televente.calls.choices import PlanStatus
+    from televente.calls.models import CallPlan
+    from televente.calls.services import plan_build
+
+    rep = User.objects.get(username="televendeur")
+    plan, _ = CallPlan.objects.get_or_create(team=rep.team, date=timezone.localdate())
+    if plan.status != PlanStatus.PUBLISHED:
+        plan_build(plan=plan, by=rep.team.supervisor)
+        CallPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.PUBLISHED)
+
+
+@metric("cockpit_next_call")
+def cockpit_next_call(size: str) -> Case:
+    """The rep's cockpit: the next call of today's plan with its customer file, habits, habitual
+    basket, incidents, promotions and last orders."""
+    _todays_plan()
+    return Case(run=get_ok(client_for("televendeur"), "/appels/"), target_p95_ms=150)
+
+
+@metric("plan_board")
+def plan_board(size: str) -> Case:
+    """The supervisor's view of today's plan: the day's progress per rep, calls per rep, the unplanned."""
+    from django.utils import timezone
+
+    from televente.calls.models import CallPlan
+
+    _todays_plan()
+    plan = CallPlan.objects.get(team__supervisor__username="superviseur", date=timezone.localdate())
+    return Case(run=get_ok(client_for("superviseur"), f"/appels/plans/{plan.pk}/"), target_p95_ms=300)
+
+
+@metric("incoming_signal")
+def incoming_signal(size: str) -> Case:
+    """The poll every rep's page makes every 3 s for an incoming call (nothing ringing)."""
+    return Case(run=get_ok(client_for("televendeur"), "/appels/entrant/signal/"), target_p95_ms=20)

@@ -178,7 +178,13 @@ def main() -> int:
         "metrics": results,
     }
     if not args.no_write:
-        (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        path = ROOT / "bench" / "results.json"
+        if args.only and path.exists():
+            # A partial run (--only) updates its metrics and keeps the others of the same size and database.
+            previous = json.loads(path.read_text())
+            if previous.get("size") == report["size"] and previous.get("database") == report["database"]:
+                report["metrics"] = {**previous.get("metrics", {}), **results}
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         write_markdown(report)
     return 0
 

@@ -251,7 +251,7 @@ def free_slots(
     *,
     field_rep: User,
     company: Company | None = None,
-    days: int = 10,
+    days: int = 7,
     now: dt.datetime | None = None,
     limit_per_day: int = 16,
 ) -> list[tuple[dt.date, list[dt.datetime]]]:

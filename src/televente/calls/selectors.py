@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from televente.accounts.choices import Role
@@ -124,7 +124,11 @@ def todays_plan(*, user, day: dt.date | None = None) -> CallPlan | None:
     day = day or timezone.localdate()
     if user.team_id is None:
         return None
-    return CallPlan.objects.filter(team_id=user.team_id, date=day, status=PlanStatus.PUBLISHED).first()
+    return (
+        CallPlan.objects.filter(team_id=user.team_id, date=day, status=PlanStatus.PUBLISHED)
+        .select_related("team")
+        .first()
+    )
 
 
 def my_tasks(*, user, plan: CallPlan):
@@ -148,10 +152,7 @@ def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> 
         task = open_tasks.filter(pk=task_id).first()
     if task is None:
         # A call already started comes first (the page was reloaded during the call).
-        task = (
-            open_tasks.filter(started_at__isnull=False).first()
-            or open_tasks.order_by("planned_start", "pk").first()
-        )
+        task = open_tasks.order_by(F("started_at").desc(nulls_last=True), "planned_start", "pk").first()
     upcoming = list(
         mine.filter(status=TaskStatus.PLANNED)
         .select_related("company")
