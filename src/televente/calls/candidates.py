@@ -43,6 +43,7 @@ from .models import CallTask, PlanSettings
 REASON_WEIGHT = {
     CallReason.CALLBACK: 60,
     CallReason.INCIDENT: 50,
+    CallReason.CLAIM: 50,
     CallReason.CALL_DAY: 40,
     CallReason.CAMPAIGN: 30,
     CallReason.LATE: 30,
@@ -196,6 +197,14 @@ def collect(
         status=TaskStatus.FAILED,
     ).values_list("company_id", flat=True):
         add(company_id, CallReason.RETRY)
+
+    # Sources of other apps: campaign targets, claims to follow up (see sources.py).
+    from .sources import registered
+
+    for source in registered():
+        for company_id, reason, note in source(team, day, rep_ids):
+            if reason in REASON_WEIGHT:
+                add(company_id, reason, note=note)
 
     # Quotas per rep: inactive accounts and prospects, best potential first.
     def quota(qs, reason: str, per_rep: int, order: list[str]) -> None:

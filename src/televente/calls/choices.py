@@ -16,6 +16,7 @@ class CallReason(models.TextChoices):
 
     CALLBACK = "callback", _("Rappel promis")
     INCIDENT = "incident", _("Suivi d'incident de livraison")
+    CLAIM = "claim", _("Suivi de réclamation")
     CALL_DAY = "call_day", _("Jour d'appel")
     LATE = "late", _("En retard sur son cycle de commande")
     CAMPAIGN = "campaign", _("Campagne")
@@ -114,3 +115,10 @@ class InboundRequest(models.TextChoices):
 class InboundHandling(models.TextChoices):
     HANDLED = "handled", _("Traité par moi")
     TRANSFERRED = "transferred", _("Transmis au service ou à la personne compétente")
+
+
+class PauseReason(models.TextChoices):
+    BREAK = "break", _("Pause")
+    ASSOCIATED_WORK = "work", _("Travaux associés (documents, devis, relances écrites)")
+    MEETING = "meeting", _("Réunion, formation")
+    OTHER = "other", _("Autre")

@@ -18,6 +18,7 @@ from .choices import (
     CallOutcome,
     CallReason,
     NoOrderReason,
+    PauseReason,
     PhoneCallState,
     PlanStatus,
     SkipReason,
@@ -409,3 +410,32 @@ class TelephonyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.call_id}"
+
+
+class RepPause(BaseModel):
+    """A rep away from the phone for a while (break, associated work): traced for adherence."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("début"))
+    ended_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    reason = models.CharField(
+        _("motif"), max_length=10, choices=PauseReason.choices, default=PauseReason.BREAK
+    )
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="pause_user_start")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(ended_at__isnull=True), name="pause_one_open_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%H:%M}"
+
+    @property
+    def reason_label(self) -> str:
+        return PauseReason(self.reason).label

@@ -13,8 +13,8 @@ from televente.accounts.choices import Role
 from televente.accounts.models import Team, User
 from televente.customers.selectors import CompanyFile, company_file
 
-from .choices import CallOutcome, PlanStatus, TaskStatus, Unplanned
-from .models import CallPlan, CallTask, PlanSettings, RepAbsence
+from .choices import CallOutcome, CallReason, PlanStatus, TaskStatus, Unplanned
+from .models import CallPlan, CallTask, PlanSettings, RepAbsence, RepPause
 
 
 def teams_to_plan(*, user) -> list[Team]:
@@ -117,6 +117,7 @@ class Cockpit:
     planned_count: int
     failed_count: int
     in_window_count: int
+    pause: RepPause | None = None
 
 
 def todays_plan(*, user, day: dt.date | None = None) -> CallPlan | None:
@@ -138,8 +139,9 @@ def my_tasks(*, user, plan: CallPlan):
 def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> Cockpit:
     """The next call in planned order with its customer file ready (or the call the rep picked)."""
     plan = todays_plan(user=user, day=day)
+    pause = RepPause.objects.filter(user=user, ended_at__isnull=True).first()
     if plan is None:
-        return Cockpit(None, None, None, [], 0, 0, 0, 0)
+        return Cockpit(None, None, None, [], 0, 0, 0, 0, pause)
     mine = my_tasks(user=user, plan=plan)
     counts = mine.aggregate(
         done=Count("pk", filter=Q(status=TaskStatus.DONE)),
@@ -174,6 +176,7 @@ def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> 
         planned_count=counts["planned"],
         failed_count=counts["failed"],
         in_window_count=in_window,
+        pause=pause,
     )
 
 
@@ -198,6 +201,7 @@ class RepProgress:
     in_window: int = 0
     talk_seconds: int = 0
     target_seconds: int = 0
+    pause_minutes: int = 0
 
     @property
     def done_pct(self) -> int:
@@ -247,16 +251,58 @@ def plan_progress(*, plan: CallPlan) -> list[RepProgress]:
             row.reached += 1
         if task.outcome == CallOutcome.REACHED_ORDER:
             row.orders += 1
+    tz = timezone.get_current_timezone()
+    day_start = dt.datetime.combine(plan.date, dt.time.min, tzinfo=tz)
+    now = timezone.now()
+    for user_id, started, ended in RepPause.objects.filter(
+        user_id__in=list(rows), started_at__gte=day_start, started_at__lt=day_start + dt.timedelta(days=1)
+    ).values_list("user_id", "started_at", "ended_at"):
+        rows[user_id].pause_minutes += int(((ended or now) - started).total_seconds() // 60)
     return list(rows.values())
 
 
-def rep_day_outcomes(*, plan: CallPlan) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for outcome, n in (
-        CallTask.objects.filter(plan=plan).exclude(outcome="").values_list("outcome").annotate(n=Count("pk"))
+@dataclass
+class SegmentTime:
+    segment: str
+    calls: int
+    talk_minutes: float
+    target_minutes: float
+
+    @property
+    def ratio_pct(self) -> int:
+        return round(100 * self.talk_minutes / self.target_minutes) if self.target_minutes else 0
+
+
+def plan_adherence(*, plan: CallPlan) -> dict:
+    """Time per call against its target by customer segment, and outcomes by reason for calling
+    (seed 000 Compétence 5: "le temps de chaque entretien est adapté à l'enjeu")."""
+    from televente.customers.models import Segment
+
+    names = dict(Segment.objects.values_list("pk", "name"))
+    talk: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    outcomes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for segment_id, reason, outcome, seconds, minutes in (
+        CallTask.objects.filter(plan=plan)
+        .exclude(outcome="")
+        .values_list("company__segment_id", "reason", "outcome", "duration_seconds", "expected_minutes")
     ):
-        counts[outcome] = n
-    return dict(counts)
+        outcomes[reason][outcome] += 1
+        if seconds:
+            row = talk[names.get(segment_id, "—")]
+            row[0] += 1
+            row[1] += seconds
+            row[2] += minutes * 60
+    segments = [
+        SegmentTime(name, n, round(secs / 60 / n, 1), round(target / 60 / n, 1))
+        for name, (n, secs, target) in sorted(talk.items())
+    ]
+    columns = [c for c in CallOutcome.values if any(c in row for row in outcomes.values())]
+    rows = [
+        (CallReason(reason).label, [outcomes[reason].get(c, 0) for c in columns])
+        for reason in CallReason.values
+        if reason in outcomes
+    ]
+    return {"segments": segments, "columns": [CallOutcome(c).label for c in columns], "rows": rows}
 
 
 @dataclass

@@ -28,9 +28,18 @@ from televente.customers.services import contact_set_consent, interaction_record
 
 from . import candidates as cands
 from . import planning
-from .choices import CallDirection, CallOutcome, CallReason, PlanStatus, SkipReason, TaskStatus, Unplanned
+from .choices import (
+    CallDirection,
+    CallOutcome,
+    CallReason,
+    PauseReason,
+    PlanStatus,
+    SkipReason,
+    TaskStatus,
+    Unplanned,
+)
 from .grid import Grid, availability
-from .models import CallPlan, CallTask, PlanSettings, RepAbsence
+from .models import CallPlan, CallTask, PlanSettings, RepAbsence, RepPause
 
 # Seconds of solver time per rep: 50 reps fit in the 30 s target with the candidates' reading.
 SOLVE_SECONDS_PER_REP = 0.4
@@ -578,3 +587,24 @@ def call_skip(*, task: CallTask, by: User, reason: str, note: str = "") -> CallT
         touch_contact=False,
     )
     return task
+
+
+# Pauses ---------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pause_start(*, by: User, reason: str) -> RepPause:
+    if reason not in PauseReason.values:
+        raise DomainError(_("Choisissez le motif de la pause."), field="reason")
+    if RepPause.objects.select_for_update().filter(user=by, ended_at__isnull=True).exists():
+        raise DomainError(_("Vous êtes déjà en pause."))
+    return RepPause.objects.create(user=by, started_at=timezone.now(), reason=reason)
+
+
+@transaction.atomic
+def pause_end(*, by: User) -> RepPause | None:
+    pause = RepPause.objects.select_for_update().filter(user=by, ended_at__isnull=True).first()
+    if pause is not None:
+        pause.ended_at = timezone.now()
+        pause.save(update_fields=["ended_at", "updated_at"])
+    return pause

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/demarrer/", views.call_start, name="start"),
     path("<int:pk>/issue/", views.call_outcome, name="outcome"),
     path("<int:pk>/passer/", views.call_skip, name="skip"),
+    path("pause/", views.pause, name="pause"),
     path("plans/", views.plans, name="plans"),
     path("plans/parametres/", views.plan_settings, name="settings"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from televente.core.errors import DomainError, add_form_error
 from televente.customers.actions import actions_for
 
 from . import selectors, services
-from .choices import CallOutcome
+from .choices import CallOutcome, PauseReason
 from .forms import AbsenceForm, GenerateForm, MoveForm, OutcomeForm, PlanSettingsForm, SkipForm
 from .models import CallPlan, CallTask, PlanSettings
 
@@ -55,6 +56,8 @@ def _cockpit_context(request: HttpRequest, task_id: int | None = None, **forms) 
         context["skip_form"] = forms.get("skip_form") or SkipForm()
         context["target_seconds"] = task.expected_minutes * 60
         context["outcomes"] = CallOutcome
+    context["pause_reasons"] = PauseReason.choices
+    context["dial_scheme"] = settings.CLICK_TO_CALL_SCHEME
     return context
 
 
@@ -116,6 +119,20 @@ def call_skip(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "calls/cockpit.html", _cockpit_context(request, task.pk, skip_form=form))
 
 
+@login_required
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    """Starts a pause (with its reason) or ends the one under way."""
+    try:
+        if request.POST.get("action") == "end":
+            services.pause_end(by=request.user)
+        else:
+            services.pause_start(by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _redirect(request, reverse("calls:cockpit"))
+
+
 # The supervisor's plans -----------------------------------------------------------------------------------------------
 
 
@@ -173,8 +190,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "board": None if plan.is_running else selectors.plan_board(user=request.user, plan=plan),
-        "progress": selectors.plan_progress(plan=plan) if plan.date == timezone.localdate() else None,
+        "progress": selectors.plan_progress(plan=plan) if plan.date <= timezone.localdate() else None,
+        "adherence": selectors.plan_adherence(plan=plan) if plan.date <= timezone.localdate() else None,
         "absence_form": AbsenceForm(team=plan.team),
+        "today": timezone.localdate(),
     }
     return render(request, "calls/plan_detail.html", context)
 

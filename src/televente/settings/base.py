@@ -209,6 +209,10 @@ ORDER_CUTOFF = os.environ.get("ORDER_CUTOFF", "16:00")  # orders after this time
 # without it the endpoint refuses everything. Events older than the skew are refused as replays.
 TELEPHONY_WEBHOOK_SECRET = os.environ.get("TELEPHONY_WEBHOOK_SECRET", "")
 TELEPHONY_MAX_SKEW_SECONDS = int(os.environ.get("TELEPHONY_MAX_SKEW_SECONDS", "300"))
+# Click-to-call links in the cockpit: "tel" (any softphone or phone app), "sip" or "callto".
+CLICK_TO_CALL_SCHEME = os.environ.get("CLICK_TO_CALL_SCHEME", "tel")
+if CLICK_TO_CALL_SCHEME not in ("tel", "sip", "callto"):
+    raise ImproperlyConfigured("CLICK_TO_CALL_SCHEME must be tel, sip or callto")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Télévente <ne-pas-repondre@televente.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -288,3 +288,55 @@ def test_the_plan_check_sees_a_broken_rule(world, plan_day):
     )
     problems = plan_violations(plan)
     assert any("break" in p for p in problems) and any("windows" in p for p in problems)
+
+
+def test_another_apps_source_adds_its_targets(world, plan_day):
+    """Campaigns (issue 10) and claims (issue 7) add their calls through calls.sources."""
+    from televente.calls import sources
+
+    target = plan_day.prospect
+    sources.register(
+        "test", lambda team, day, rep_ids: [(target.pk, CallReason.CAMPAIGN, "Relance boulangeries")]
+    )
+    try:
+        plan = build(world, plan_day.day)
+    finally:
+        sources.unregister("test")
+    task = task_of(plan, target)
+    assert CallReason.CAMPAIGN in task.reasons and task.reason == CallReason.CAMPAIGN
+    assert task.reason_note == "Relance boulangeries"
+
+
+def test_pause_is_one_at_a_time_and_counted(world, plan_day):
+    from televente.calls import selectors
+
+    services.pause_start(by=world.rep_a, reason="work")
+    with pytest.raises(DomainError, match="déjà en pause"):
+        services.pause_start(by=world.rep_a, reason="break")
+    with pytest.raises(DomainError, match="motif"):
+        services.pause_start(by=world.rep_a2, reason="nap")
+    assert selectors.cockpit(user=world.rep_a).pause is not None
+    services.pause_end(by=world.rep_a)
+    assert selectors.cockpit(user=world.rep_a).pause is None
+    plan = CallPlan.objects.create(team=world.team_a, date=timezone.localdate())
+    rows = {r.rep: r for r in selectors.plan_progress(plan=plan)}
+    assert rows[world.rep_a].pause_minutes == 0
+
+
+def test_adherence_by_reason_and_segment(world, plan_day):
+    from televente.calls import selectors
+
+    plan = build(world, plan_day.day)
+    task = task_of(plan, plan_day.window_customer)
+    services.call_start(task=task, by=world.rep_a)
+    CallTask.objects.filter(pk=task.pk).update(started_at=task.planned_start)
+    services.call_outcome_record(
+        task=task, by=world.rep_a, outcome=CallOutcome.REACHED_ORDER, next_action=NextStepAction.CALLBACK,
+        next_action_at=at(plan_day.day + dt.timedelta(days=7), 9), now=task.planned_start + dt.timedelta(minutes=8),
+    )  # fmt: skip
+    adherence = selectors.plan_adherence(plan=plan)
+    assert adherence["rows"] == [("Jour d'appel", [1])] and adherence["columns"] == ["Joint, a commandé"]
+    segment = adherence["segments"][0]
+    assert (
+        segment.calls == 1 and segment.talk_minutes == 8.0 and segment.target_minutes == task.expected_minutes
+    )

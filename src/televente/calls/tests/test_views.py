@@ -178,3 +178,21 @@ def test_plan_board_queries_are_bounded(world, today_plan, django_assert_max_num
         board = selectors.plan_board(user=world.sup_a, plan=today_plan)
         [t.company.display_name for col in board.columns for t in col.tasks]
         [t.company.display_name for t in board.unplanned]
+
+
+def test_pause_then_resume_from_the_cockpit(client, world, today_plan):
+    login(client, world.rep_a)
+    client.post(reverse("calls:pause"), {"reason": "work"})
+    body = html.unescape(client.get(reverse("calls:cockpit")).content.decode())
+    assert "En pause depuis" in body and "Travaux associés" in body
+    client.post(reverse("calls:pause"), {"action": "end"})
+    assert "En pause depuis" not in html.unescape(client.get(reverse("calls:cockpit")).content.decode())
+
+
+def test_plan_page_shows_the_days_adherence(client, world, today_plan):
+    task = CallTask.objects.filter(plan=today_plan, rep=world.rep_a).first()
+    services.call_outcome_record(task=task, by=world.rep_a, outcome="refused")
+    body = html.unescape(
+        login(client, world.sup_a).get(reverse("calls:plan", args=[today_plan.pk])).content.decode()
+    )
+    assert "Issues par motif d'appel" in body and "Refus, ne plus appeler" in body
