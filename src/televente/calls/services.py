@@ -191,7 +191,7 @@ def plan_build(
         team=team, day=day, conf=conf, rep_ids=rep_ids, exclude_company_ids={t.company_id for t in kept}
     )
     read_seconds = time.perf_counter() - started
-    calls, by_key = [], {}
+    calls = []
     for cand in found:
         cand.attempts = previous_attempts.get(cand.company_id, 0)
         if cand.excluded:
@@ -204,7 +204,6 @@ def plan_build(
             fixed = None
             windows = grid.window_slots(cand.windows) if cand.windows else ((0, grid.slots),)
         key = str(cand.company_id)
-        by_key[key] = cand
         calls.append(
             planning.Call(
                 key=key,
