@@ -275,6 +275,18 @@ class CallTask(BaseModel):
     def skip_label(self) -> str:
         return SkipReason(self.skip_reason).label if self.skip_reason else ""
 
+    def window_state(self, moment: dt.datetime) -> str:
+        """ "inside", "before" or "after" the customer's windows at this moment ("" without windows)."""
+        if not self.windows:
+            return ""
+        from django.utils import timezone
+
+        local = timezone.localtime(moment)
+        minute = local.hour * 60 + local.minute
+        if any(a <= minute < b for a, b in self.windows):
+            return "inside"
+        return "before" if any(minute < a for a, _b in self.windows) else "after"
+
     def window_labels(self) -> list[str]:
         return [f"{a // 60:02d}h{a % 60:02d}–{b // 60:02d}h{b % 60:02d}" for a, b in self.windows]
 

@@ -344,7 +344,7 @@ def _free_for(task: CallTask, rep: User, start: dt.datetime) -> str | None:
 def task_move(*, task: CallTask, by: User, rep: User, start: dt.datetime) -> CallTask:
     """The supervisor moves or reassigns a call (or places an unplanned one) by hand."""
     _check_plan(by, task.plan.team)
-    task = CallTask.objects.select_for_update().select_related("plan__team").get(pk=task.pk)
+    task = CallTask.objects.select_for_update(of=("self",)).select_related("plan__team").get(pk=task.pk)
     if task.status not in (TaskStatus.PLANNED, TaskStatus.UNPLANNED):
         raise DomainError(_("Cet appel est déjà traité."))
     if rep.team_id != task.plan.team_id or rep.role != Role.REP:
@@ -366,7 +366,7 @@ def task_move(*, task: CallTask, by: User, rep: User, start: dt.datetime) -> Cal
 @transaction.atomic
 def call_start(*, task: CallTask, by: User) -> CallTask:
     """The rep dials: the timer starts (kept if the page is reloaded)."""
-    task = CallTask.objects.select_for_update().select_related("plan__team").get(pk=task.pk)
+    task = CallTask.objects.select_for_update(of=("self",)).select_related("plan__team").get(pk=task.pk)
     _check_caller(task, by)
     if task.status != TaskStatus.PLANNED:
         raise DomainError(_("Cet appel est déjà traité."))
@@ -447,7 +447,7 @@ def call_outcome_record(
     """Closes a call with its outcome and next step, writes it on the timeline, and updates the plan:
     a call not reached comes back later inside its window (up to the team's number of tries)."""
     task = (
-        CallTask.objects.select_for_update()
+        CallTask.objects.select_for_update(of=("self",))
         .select_related("plan__team", "company", "contact")
         .get(pk=task.pk)
     )
@@ -567,7 +567,7 @@ def _order_taken(task: CallTask, by: User, now: dt.datetime) -> str:
 @transaction.atomic
 def call_skip(*, task: CallTask, by: User, reason: str, note: str = "") -> CallTask:
     """The rep passes a call with a reason; it is traced on the customer's timeline."""
-    task = CallTask.objects.select_for_update().select_related("plan__team", "company").get(pk=task.pk)
+    task = CallTask.objects.select_for_update(of=("self",)).select_related("plan__team", "company").get(pk=task.pk)
     _check_caller(task, by)
     if task.status != TaskStatus.PLANNED:
         raise DomainError(_("Cet appel est déjà traité."))

@@ -55,6 +55,7 @@ def _cockpit_context(request: HttpRequest, task_id: int | None = None, **forms) 
         )
         context["skip_form"] = forms.get("skip_form") or SkipForm()
         context["target_seconds"] = task.expected_minutes * 60
+        context["window_state"] = task.window_state(timezone.now())
         context["outcomes"] = CallOutcome
     context["pause_reasons"] = PauseReason.choices
     context["dial_scheme"] = settings.CLICK_TO_CALL_SCHEME

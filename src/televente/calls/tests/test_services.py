@@ -340,3 +340,12 @@ def test_adherence_by_reason_and_segment(world, plan_day):
     assert (
         segment.calls == 1 and segment.talk_minutes == 8.0 and segment.target_minutes == task.expected_minutes
     )
+
+
+def test_window_state_tells_the_rep_where_the_call_stands(world, plan_day):
+    plan = build(world, plan_day.day)
+    task = task_of(plan, plan_day.window_customer)  # window 9:00-9:30
+    assert task.window_state(at(plan_day.day, 8, 45)) == "before"
+    assert task.window_state(at(plan_day.day, 9, 10)) == "inside"
+    assert task.window_state(at(plan_day.day, 10)) == "after"
+    assert task_of(plan, plan_day.prospect).window_state(at(plan_day.day, 10)) == ""
