@@ -496,13 +496,14 @@ def plan_generate(size: str) -> Case:
     validator read back from the database. In a transaction rolled back at the end."""
 
     def measure() -> dict:
+        import datetime as dt
         import time
 
         from django.db import transaction
 
         from televente.accounts.models import Team
         from televente.calls.checks import plan_violations
-        from televente.calls.models import CallPlan
+        from televente.calls.models import CallPlan, PlanSettings
         from televente.calls.services import plan_build
 
         day = _next_weekday()
@@ -517,6 +518,10 @@ def plan_generate(size: str) -> Case:
         violations: list[str] = []
         solver_ok = True
         with transaction.atomic():
+            # The journey's day (shared/JOURNEYS.md): 8:00-18:00, lunch, a half-hour kept free at 10:30.
+            PlanSettings.objects.update(
+                day_start=dt.time(8), day_end=dt.time(18), breaks=[["12:30", "13:30"]], slack_periods=[["10:30", "11:00"]]
+            )  # fmt: skip
             started = time.perf_counter()
             plans = []
             for team in Team.objects.order_by("pk"):

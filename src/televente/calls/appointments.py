@@ -155,7 +155,9 @@ def appointment_book(
 @transaction.atomic
 def appointment_report(*, appointment: Appointment, by: User, report: str) -> Appointment:
     """The field rep writes the visit report; it goes on the customer's timeline."""
-    appointment = Appointment.objects.select_for_update(of=("self",)).select_related("company").get(pk=appointment.pk)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",)).select_related("company").get(pk=appointment.pk)
+    )
     if appointment.field_rep_id != by.pk and not is_admin(by):
         raise PermissionRefused(_("Seul le commercial qui a fait la visite en écrit le compte rendu."))
     if appointment.status == AppointmentStatus.CANCELLED:
@@ -181,7 +183,9 @@ def appointment_report(*, appointment: Appointment, by: User, report: str) -> Ap
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Appointment:
-    appointment = Appointment.objects.select_for_update(of=("self",)).select_related("company").get(pk=appointment.pk)
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",)).select_related("company").get(pk=appointment.pk)
+    )
     allowed = appointment.field_rep_id == by.pk or Company.objects.editable_by(by).filter(
         pk=appointment.company_id
     )

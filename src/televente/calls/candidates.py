@@ -53,8 +53,8 @@ REASON_WEIGHT = {
 }
 ABC_WEIGHT = {"A": 30, "B": 15, "C": 5}
 # Longer talks where more is at stake ("le temps de chaque entretien est adapté à l'enjeu").
-DURATION_FACTOR = {"A": 1.5, "B": 1.0, "C": 0.8}
-REASON_DURATION_FACTOR = {CallReason.PROSPECT: 2.0, CallReason.INACTIVE: 1.5, CallReason.INCIDENT: 1.2}
+DURATION_FACTOR = {"A": 1.3, "B": 1.0, "C": 0.8}
+REASON_DURATION_FACTOR = {CallReason.PROSPECT: 1.8, CallReason.INACTIVE: 1.4, CallReason.INCIDENT: 1.2}
 RETRY_LOOKBACK_DAYS = 3
 
 
@@ -333,5 +333,6 @@ def _complete(found: dict[int, Candidate], *, team: Team, day: dt.date, late_day
 
 
 def expected_minutes(cand: Candidate, slot_minutes: int) -> int:
-    """The call's length on the plan's grid (whole slots)."""
-    return max(1, math.ceil(cand.minutes / slot_minutes)) * slot_minutes
+    """The call's length on the plan's grid: the nearest whole number of slots, at least one.
+    Rounding up would turn every 6-minute call into 10 on a 5-minute grid and lose a third of the day."""
+    return max(1, math.floor(cand.minutes / slot_minutes + 0.5)) * slot_minutes

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from televente.accounts.choices import Role
@@ -33,23 +33,15 @@ def plans_of(*, user, team: Team, around: dt.date) -> list[CallPlan]:
 
 @dataclass
 class RepColumn:
+    """One rep's day in the plan, in figures; the calls themselves load when the row is opened."""
+
     rep: User
-    tasks: list[CallTask] = field(default_factory=list)
     absent: bool = False
+    planned: int = 0
     minutes: int = 0
     done: int = 0
-
-    @property
-    def planned(self) -> int:
-        return len(self.tasks)
-
-    @property
-    def first_start(self) -> dt.datetime | None:
-        return self.tasks[0].planned_start if self.tasks else None
-
-    @property
-    def last_end(self) -> dt.datetime | None:
-        return max((t.planned_end for t in self.tasks if t.planned_start), default=None)
+    first_start: dt.datetime | None = None
+    last_start: dt.datetime | None = None
 
 
 @dataclass
@@ -63,32 +55,30 @@ class PlanBoard:
 
 
 def plan_board(*, user, plan: CallPlan, unplanned_limit: int = 200) -> PlanBoard:
-    """The plan per rep in time order, and what could not be planned with why (5 queries)."""
+    """The plan per rep in figures, and what could not be planned with why (5 queries)."""
     from .candidates import settings_for, team_reps
 
     reps = team_reps(plan.team)
     absences = list(RepAbsence.objects.filter(date=plan.date, user__in=reps).select_related("user"))
     absent_whole = {a.user_id for a in absences if a.whole_day}
     columns = {r.pk: RepColumn(rep=r, absent=r.pk in absent_whole) for r in reps}
-    tasks = (
+    for rep_id, n, minutes, done, first, last in (
         CallTask.objects.filter(plan=plan)
         .exclude(status=TaskStatus.UNPLANNED)
-        .select_related("company")
-        .only(
-            "pk", "rep_id", "own_rep_id", "planned_start", "expected_minutes", "status", "reason", "reasons",
-            "priority", "windows", "fixed_time", "outcome", "attempts", "company__trade_name",
-            "company__legal_name",
+        .values_list("rep_id")
+        .annotate(
+            n=Count("pk"),
+            minutes=Sum("expected_minutes"),
+            done=Count("pk", filter=~Q(status=TaskStatus.PLANNED)),
+            first=Min("planned_start"),
+            last=Max("planned_start"),
         )
-        .order_by("planned_start", "pk")
-    )  # fmt: skip
-    for task in tasks:
-        column = columns.get(task.rep_id)
-        if column is None:
-            continue
-        column.tasks.append(task)
-        column.minutes += task.expected_minutes
-        if task.status != TaskStatus.PLANNED:
-            column.done += 1
+        .order_by()
+    ):
+        column = columns.get(rep_id)
+        if column is not None:
+            column.planned, column.minutes, column.done = n, minutes or 0, done
+            column.first_start, column.last_start = first, last
     unplanned_qs = CallTask.objects.filter(plan=plan, status=TaskStatus.UNPLANNED)
     by_reason = [
         (Unplanned(code).label if code in Unplanned.values else code, n)
@@ -105,6 +95,20 @@ def plan_board(*, user, plan: CallPlan, unplanned_limit: int = 200) -> PlanBoard
         settings=settings_for(plan.team),
         absences=absences,
     )
+
+
+def rep_calls(*, plan: CallPlan, rep_id: int) -> list[CallTask]:
+    """One rep's calls of a plan in time order (opened from the plan's page)."""
+    return list(
+        CallTask.objects.filter(plan=plan, rep_id=rep_id)
+        .exclude(status=TaskStatus.UNPLANNED)
+        .select_related("company")
+        .only(
+            "pk", "rep_id", "own_rep_id", "planned_start", "expected_minutes", "status", "reason", "reasons",
+            "priority", "windows", "fixed_time", "outcome", "attempts", "company__trade_name", "company__legal_name",
+        )
+        .order_by("planned_start", "pk")
+    )  # fmt: skip
 
 
 @dataclass

@@ -567,7 +567,11 @@ def _order_taken(task: CallTask, by: User, now: dt.datetime) -> str:
 @transaction.atomic
 def call_skip(*, task: CallTask, by: User, reason: str, note: str = "") -> CallTask:
     """The rep passes a call with a reason; it is traced on the customer's timeline."""
-    task = CallTask.objects.select_for_update(of=("self",)).select_related("plan__team", "company").get(pk=task.pk)
+    task = (
+        CallTask.objects.select_for_update(of=("self",))
+        .select_related("plan__team", "company")
+        .get(pk=task.pk)
+    )
     _check_caller(task, by)
     if task.status != TaskStatus.PLANNED:
         raise DomainError(_("Cet appel est déjà traité."))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/", views.plans, name="plans"),
     path("plans/parametres/", views.plan_settings, name="settings"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/televendeur/<int:rep_pk>/", views.plan_rep_calls, name="rep_calls"),
     path("plans/<int:pk>/publier/", views.plan_publish, name="publish"),
     path("plans/<int:pk>/recalculer/", views.plan_regenerate, name="regenerate"),
     path("plans/<int:pk>/absence/", views.absence_create, name="absence"),

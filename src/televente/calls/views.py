@@ -200,6 +200,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def plan_rep_calls(request: HttpRequest, pk: int, rep_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    calls = selectors.rep_calls(plan=plan, rep_id=rep_pk)
+    return render(request, "calls/plan_detail.html#rep-calls", {"plan": plan, "calls": calls})
+
+
+@login_required
 @require_POST
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)

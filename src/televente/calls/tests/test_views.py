@@ -117,7 +117,9 @@ def test_supervisor_generates_then_publishes(client, world, plan_day, django_cap
     if plan.status == PlanStatus.GENERATING:  # the immediate backend of tests may already have run it
         generate_plan.call(plan_id=plan.pk, by_id=world.sup_a.pk)
     body = client.get(reverse("calls:plan", args=[plan.pk])).content.decode()
-    assert "Publier le plan" in body and "Brasserie du Port" in body
+    assert "Publier le plan" in body
+    rows = html.unescape(client.get(reverse("calls:rep_calls", args=[plan.pk, world.rep_a.pk])).content.decode())
+    assert "Brasserie du Port" in rows and "Jour d'appel" in rows
     assert "Client fermé ce jour-là" in body  # the unplanned, with why
     client.post(reverse("calls:publish", args=[plan.pk]))
     plan.refresh_from_db()
@@ -176,8 +178,11 @@ def test_cockpit_queries_are_bounded(world, today_plan, django_assert_max_num_qu
 def test_plan_board_queries_are_bounded(world, today_plan, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         board = selectors.plan_board(user=world.sup_a, plan=today_plan)
-        [t.company.display_name for col in board.columns for t in col.tasks]
         [t.company.display_name for t in board.unplanned]
+    assert sum(col.planned for col in board.columns) == 3
+    with django_assert_max_num_queries(1):
+        calls = selectors.rep_calls(plan=today_plan, rep_id=world.rep_a.pk)
+        [t.company.display_name for t in calls]
 
 
 def test_pause_then_resume_from_the_cockpit(client, world, today_plan):
