@@ -314,6 +314,9 @@ def plan_publish(*, plan: CallPlan, by: User) -> CallPlan:
 def _free_for(task: CallTask, rep: User, start: dt.datetime) -> str | None:
     """None when `rep` can take `task` at `start` under the plan's hard rules, else why not."""
     plan = task.plan
+    if task.unplanned_reason in (Unplanned.CLOSED, Unplanned.OPTED_OUT, Unplanned.NO_PHONE):
+        # Not a matter of time: this customer cannot be called that day at all.
+        return str(Unplanned(task.unplanned_reason).label)
     conf = cands.settings_for(plan.team)
     grid = Grid.of(conf, plan.date)
     local = timezone.localtime(start)

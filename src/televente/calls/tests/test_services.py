@@ -259,8 +259,11 @@ def test_supervisor_moves_a_call_only_where_the_rules_allow(world, plan_day):
     moved = services.task_move(task=task, by=world.sup_a, rep=world.rep_a2, start=at(plan_day.day, 9, 10))
     assert plan_violations(plan) == []
     assert moved.rep == world.rep_a2 and local_hm(moved.planned_start) == (9, 10)
-    # An unplanned call can be placed by hand too.
+    # An unplanned call can be placed by hand, unless the customer cannot be called that day.
     closed = task_of(plan, plan_day.closed_customer)
+    with pytest.raises(DomainError, match="fermé"):
+        services.task_move(task=closed, by=world.sup_a, rep=world.rep_a2, start=at(plan_day.day, 10))
+    CallTask.objects.filter(pk=closed.pk).update(unplanned_reason=Unplanned.CAPACITY)
     placed = services.task_move(task=closed, by=world.sup_a, rep=world.rep_a2, start=at(plan_day.day, 10))
     assert placed.status == TaskStatus.PLANNED and placed.unplanned_reason == ""
 
