@@ -1746,5 +1746,11 @@ EN.update(
         "Durée moyenne des appels faits, par typologie": "Average duration of calls made, by segment",
         "Appels": "Calls",
         "Prévue (min)": "Expected (min)",
+        "Dans son créneau d'appel maintenant": "Inside their call window now",
+        "Son créneau d'appel est passé pour aujourd'hui": "Their call window has passed for today",
+        "Son créneau d'appel n'est pas encore ouvert": "Their call window is not open yet",
+        "Aucun appel.": "No calls.",
+        "%(n)s traités": "%(n)s handled",
+        "Chargement…": "Loading…",
     }
 )
