@@ -68,9 +68,12 @@ def webhook(request: HttpRequest) -> JsonResponse:
 def incoming_signal(request: HttpRequest) -> HttpResponse:
     """Polled every few seconds by the rep's pages: a banner when a call rings on their line."""
     call = telephony.call_to_pop(user=request.user)
-    if call is None:
-        return HttpResponse("")
-    return render(request, "calls/_incoming_banner.html", {"call": call})
+    if call is not None:
+        return render(request, "calls/_incoming_banner.html", {"call": call})
+    if request.GET.get("call"):
+        return HttpResponse("")  # the banner shown asks again: the call is over or opened, it goes away
+    # Nothing to show: 204, so htmx swaps nothing and the page (the order screen's focus) is undisturbed.
+    return HttpResponse(status=204)
 
 
 def _inbound_context(
