@@ -1400,7 +1400,9 @@ EN.update(
         "Aucun commercial itinérant n'est associé à ce client.": "No field rep is paired with this customer.",
         "Aucun plan d'appels publié pour aujourd'hui. Votre superviseur le publie depuis « Plans d'appels » ; en attendant, travaillez depuis vos clients.": "No call plan published for today. Your supervisor publishes it from “Call plans”; meanwhile, work from your customers.",
         "Aucun télévendeur de l'équipe ne peut le prendre": "No rep in the team can take it",
-        "Aucun télévendeur disponible dans son créneau d'appel": "No rep available in its call window",
+        "Son créneau d'appel tombe hors des heures d'appel (horaires, pauses, périodes réservées, absences)": (
+            "Their call window falls outside calling hours (working hours, breaks, slack periods, absences)"
+        ),
         "Aucune fiche n'a ce numéro. Cherchez l'appelant par son nom, ou créez sa fiche de prospect.": "No record has this number. Search for the caller by name, or create their prospect record.",
         "Ce que dit l'appelant": "What the caller says",
         "Ce rendez-vous n'est plus à venir.": "This appointment is no longer upcoming.",

@@ -76,7 +76,12 @@ class SkipReason(models.TextChoices):
 class Unplanned(models.TextChoices):
     """Why a candidate call is not in the plan: the supervisor reads it next to the call."""
 
-    NO_SLOT_IN_WINDOW = "no_slot_in_window", _("Aucun télévendeur disponible dans son créneau d'appel")
+    NO_SLOT_IN_WINDOW = (
+        "no_slot_in_window",
+        _(
+            "Son créneau d'appel tombe hors des heures d'appel (horaires, pauses, périodes réservées, absences)"
+        ),
+    )
     CALLBACK_SLOT_TAKEN = "callback_slot_taken", _("L'heure promise du rappel n'est pas libre")
     CAPACITY = "capacity", _("Journée pleine : appels plus prioritaires placés avant")
     NO_REP = "no_rep", _("Aucun télévendeur de l'équipe ne peut le prendre")
