@@ -1754,5 +1754,8 @@ EN.update(
         "Aucun appel.": "No calls.",
         "%(n)s traités": "%(n)s handled",
         "Chargement…": "Loading…",
+        "Aujourd'hui, %(pct)s %% de la journée de travail est gardé libre pour les travaux associés.": (
+            "Today, %(pct)s %% of the working day is kept free for associated work."
+        ),
     }
 )

@@ -72,6 +72,20 @@ class PlanSettings(BaseModel):
     def __str__(self) -> str:
         return str(self.team)
 
+    @property
+    def slack_share_pct(self) -> int:
+        """The share of the working day kept free for associated work (seed 000: "périodes creuses")."""
+
+        def minutes(t) -> int:
+            h, m = (int(x) for x in str(t)[:5].split(":"))
+            return h * 60 + m
+
+        start, end = minutes(self.day_start), minutes(self.day_end)
+        breaks = sum(max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.breaks or [])
+        slack = sum(max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.slack_periods or [])
+        working = end - start - breaks
+        return round(100 * slack / working) if working > 0 else 0
+
 
 class RepAbsence(BaseModel):
     """A rep away on a date (leave, training): the whole day, or from/to a time."""

@@ -352,3 +352,9 @@ def test_window_state_tells_the_rep_where_the_call_stands(world, plan_day):
     assert task.window_state(at(plan_day.day, 9, 10)) == "inside"
     assert task.window_state(at(plan_day.day, 10)) == "after"
     assert task_of(plan, plan_day.prospect).window_state(at(plan_day.day, 10)) == ""
+
+
+def test_slack_share_of_the_working_day(world, plan_day):
+    conf = world.team_a.plan_settings
+    # 8:30-17:30 less a 1 h lunch = 480 min; 30 min kept free.
+    assert conf.slack_share_pct == 6
