@@ -125,6 +125,7 @@ def test_plan_published_then_a_day_of_calls_and_a_screen_pop(
     expect(heading).to_be_visible()
     done: set[str] = set()
     while len(done) < 5:
+        rep.wait_for_load_state("load")  # the keys are read by deferred scripts
         current = heading.inner_text()
         key = next(k for k, n in names.items() if n in current)
         if key in done:
@@ -138,6 +139,7 @@ def test_plan_published_then_a_day_of_calls_and_a_screen_pop(
         if key == "visit":
             rep.keyboard.press("r")
             expect(rep.get_by_role("heading", level=1)).to_contain_text("Prendre rendez-vous")
+            rep.wait_for_load_state("load")
             rep.locator("input[name=start]").first.check()
             rep.get_by_role("button", name="Réserver et envoyer l'invitation").click()
             expect(rep.locator(".message-success")).to_contain_text("Rendez-vous pris pour")
@@ -206,6 +208,7 @@ def test_plan_published_then_a_day_of_calls_and_a_screen_pop(
     assert send_event(live_server, event) == 202
     banner = rep.locator(".incoming-call")
     expect(banner).to_contain_text("Bistrot Commande", timeout=10_000)
+    rep.wait_for_load_state("load")
     rep.keyboard.press("e")
     expect(rep.get_by_role("heading", level=1)).to_contain_text("Appel entrant · Bistrot Commande")
     rep.screenshot(path=str(SHOTS / "inbound.png"), full_page=True)

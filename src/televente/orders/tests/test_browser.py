@@ -83,6 +83,7 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
     keys.press("c")  # take an order
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bistrot du Port")
     lines = page.locator("#order-lines tr.order-line")
+    page.wait_for_load_state("load")  # order.js (deferred) listens for the keys only once it has run
 
     keys.press("Alt+h")  # the habitual basket: Enter adds each with its usual quantity
     for n in range(1, 5):
@@ -168,6 +169,7 @@ def test_a_20_line_habitual_order_by_keyboard(page: Page, live_server, world, re
     keys.press("c")
     lines = page.locator("#order-lines tr.order-line")
     expect(page.locator("#habit-list")).to_be_visible()
+    page.wait_for_load_state("load")  # order.js (deferred) listens for the keys only once it has run
     keys.press("Alt+h")
     for n in range(1, 21):
         if n in (5, 12, 18):  # the customer wants another quantity for three of them
