@@ -257,7 +257,7 @@ def free_slots(
     company: Company | None = None,
     days: int = 7,
     now: dt.datetime | None = None,
-    limit_per_day: int = 16,
+    limit_per_day: int = 48,
 ) -> list[tuple[dt.date, list[dt.datetime]]]:
     """The next visit starts free in the field rep's calendar, day by day (2 queries)."""
     now = now or timezone.now()
