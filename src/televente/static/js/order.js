@@ -236,10 +236,13 @@
     offersStale = false;
     htmx.trigger(document.body, "basket-changed");
   }
+  // Requests of the page's poll regions (the incoming-call signal) are not the order's: ignore them.
+  const fromPoll = (e) => Boolean(e.target && e.target.closest && e.target.closest(".poll-region"));
   document.addEventListener("focusout", () => setTimeout(reloadOffersIfStale, 0));
-  document.body.addEventListener("htmx:afterRequest", () => setTimeout(reloadOffersIfStale, 0));
+  document.body.addEventListener("htmx:afterRequest", (e) => { if (!fromPoll(e)) setTimeout(reloadOffersIfStale, 0); });
 
   document.body.addEventListener("htmx:afterSwap", (e) => {
+    if (fromPoll(e)) return;
     const target = e.detail.target;
     if (target.id === "suggestions" || target.closest?.("#suggestions")) {
       active = 0;
@@ -270,7 +273,8 @@
 
   // A re-rendered row (quantity, unit, discount changed): give the focus back where it was, if
   // the person has not moved elsewhere meanwhile.
-  document.body.addEventListener("htmx:afterSettle", () => {
+  document.body.addEventListener("htmx:afterSettle", (e) => {
+    if (fromPoll(e)) return;
     if (settled) { const run = settled; settled = null; run(); return; }
     if (!refocus) return;
     const wanted = refocus;
