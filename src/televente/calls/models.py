@@ -82,7 +82,9 @@ class PlanSettings(BaseModel):
 
         start, end = minutes(self.day_start), minutes(self.day_end)
         breaks = sum(max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.breaks or [])
-        slack = sum(max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.slack_periods or [])
+        slack = sum(
+            max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.slack_periods or []
+        )
         working = end - start - breaks
         return round(100 * slack / working) if working > 0 else 0
 

@@ -118,7 +118,9 @@ def test_supervisor_generates_then_publishes(client, world, plan_day, django_cap
         generate_plan.call(plan_id=plan.pk, by_id=world.sup_a.pk)
     body = client.get(reverse("calls:plan", args=[plan.pk])).content.decode()
     assert "Publier le plan" in body
-    rows = html.unescape(client.get(reverse("calls:rep_calls", args=[plan.pk, world.rep_a.pk])).content.decode())
+    rows = html.unescape(
+        client.get(reverse("calls:rep_calls", args=[plan.pk, world.rep_a.pk])).content.decode()
+    )
     assert "Brasserie du Port" in rows and "Jour d'appel" in rows
     assert "Client fermé ce jour-là" in body  # the unplanned, with why
     client.post(reverse("calls:publish", args=[plan.pk]))
