@@ -203,3 +203,11 @@ def test_plan_page_shows_the_days_adherence(client, world, today_plan):
         login(client, world.sup_a).get(reverse("calls:plan", args=[today_plan.pk])).content.decode()
     )
     assert "Issues par motif d'appel" in body and "Refus, ne plus appeler" in body
+
+
+@pytest.mark.parametrize(
+    "model", ["fieldagenda", "plansettings", "repabsence", "callplan", "appointment", "phonecall", "telephonyevent"]
+)
+def test_admin_lists_open(client, world, today_plan, model):
+    response = login(client, world.admin).get(f"/admin/calls/{model}/")
+    assert response.status_code == 200
