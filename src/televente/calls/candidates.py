@@ -36,7 +36,7 @@ from televente.customers.models import (
 )
 
 from .choices import CallReason, TaskStatus, Unplanned
-from .models import CallTask, PlanSettings
+from .models import CallTask, PlanSettings, minutes
 
 # The stakes of each reason (seed 000 Compétence 5: priorities from commercial stakes). A promised
 # callback comes first: the customer waits for it at that time.
@@ -78,20 +78,6 @@ class Candidate:
     @property
     def reason(self) -> str:
         return min(self.reasons, key=lambda r: -REASON_WEIGHT[r]) if self.reasons else CallReason.CALL_DAY
-
-
-def minutes(t: dt.time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def parse_ranges(ranges: Iterable[Iterable[str]]) -> list[tuple[int, int]]:
-    """[["12:30", "13:30"]] -> [(750, 810)]; the settings form validates the text first."""
-    out = []
-    for a, b in ranges:
-        ha, ma = (int(x) for x in str(a).split(":"))
-        hb, mb = (int(x) for x in str(b).split(":"))
-        out.append((ha * 60 + ma, hb * 60 + mb))
-    return sorted(out)
 
 
 def is_call_day(frequency: str, every_n_weeks: int, company_id: int, day: dt.date) -> bool:

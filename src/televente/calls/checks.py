@@ -17,9 +17,9 @@ from televente.accounts.choices import Role
 from televente.accounts.models import User
 from televente.customers.models import ClosurePeriod, Contact
 
-from .candidates import minutes, parse_ranges, settings_for
+from .candidates import settings_for
 from .choices import TaskStatus
-from .models import CallPlan, CallTask, RepAbsence
+from .models import CallPlan, CallTask, RepAbsence, minutes, parse_ranges
 
 
 def plan_violations(plan: CallPlan) -> list[str]:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .candidates import minutes, parse_ranges
-from .models import PlanSettings, RepAbsence
+from .models import PlanSettings, RepAbsence, minutes, parse_ranges
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,21 @@ from .choices import (
 )
 
 
+def minutes(t: dt.time) -> int:
+    """Minutes since midnight."""
+    return t.hour * 60 + t.minute
+
+
+def parse_ranges(ranges) -> list[tuple[int, int]]:
+    """[["12:30", "13:30"]] -> [(750, 810)] (the settings form validates the text first)."""
+    out = []
+    for a, b in ranges:
+        ha, ma = (int(x) for x in str(a).split(":"))
+        hb, mb = (int(x) for x in str(b).split(":"))
+        out.append((ha * 60 + ma, hb * 60 + mb))
+    return sorted(out)
+
+
 def _default_breaks() -> list[list[str]]:
     return [["12:30", "13:30"]]
 
@@ -76,15 +91,9 @@ class PlanSettings(BaseModel):
     def slack_share_pct(self) -> int:
         """The share of the working day kept free for associated work (seed 000: "périodes creuses")."""
 
-        def minutes(t) -> int:
-            h, m = (int(x) for x in str(t)[:5].split(":"))
-            return h * 60 + m
-
         start, end = minutes(self.day_start), minutes(self.day_end)
-        breaks = sum(max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.breaks or [])
-        slack = sum(
-            max(0, min(end, minutes(b)) - max(start, minutes(a))) for a, b in self.slack_periods or []
-        )
+        breaks = sum(max(0, min(end, b) - max(start, a)) for a, b in parse_ranges(self.breaks or []))
+        slack = sum(max(0, min(end, b) - max(start, a)) for a, b in parse_ranges(self.slack_periods or []))
         working = end - start - breaks
         return round(100 * slack / working) if working > 0 else 0
 

@@ -185,11 +185,8 @@ def cockpit(*, user, task_id: int | None = None, day: dt.date | None = None) -> 
 
 
 def _in_window(task: CallTask) -> bool:
-    if not task.windows or task.started_at is None:
-        return True
-    local = timezone.localtime(task.started_at)
-    m = local.hour * 60 + local.minute
-    return any(a <= m <= b for a, b in task.windows)
+    """Was the call made inside the customer's window (a call without windows or start counts as in)?"""
+    return task.started_at is None or task.window_state(task.started_at) in ("", "inside")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -149,8 +150,6 @@ def inbound_record(request: HttpRequest, company_pk: int) -> HttpResponse:
 
 
 def _saved_message(data: dict) -> str:
-    from django.utils.translation import gettext as _
-
     if data.get("handling") == "transferred":
         return _("Demande enregistrée et transmise.")
     return _("Appel entrant enregistré sur la fiche.")

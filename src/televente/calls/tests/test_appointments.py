@@ -155,3 +155,12 @@ def test_booking_screen_lists_slots_and_keeps_input_on_error(client, world, pros
     assert response.status_code == 200 and "Nouvelle carte" in body and "Chef pressé" in body
     response = client.post(url, {"start": f"{visit_day.isoformat()}T10:00", "purpose": "Nouvelle carte"})
     assert response.status_code == 302 and Appointment.objects.filter(company=prospect).count() == 1
+
+
+def test_booking_and_agenda_reads_are_bounded(world, prospect, visit_day, django_assert_max_num_queries):
+    book(world, prospect, at(visit_day, 10))
+    with django_assert_max_num_queries(3):
+        appointments.free_slots(field_rep=world.field_a, company=prospect)
+    with django_assert_max_num_queries(3):
+        data = appointments.agenda(field_rep=world.field_a)
+        [(a.company.display_name, a.booked_by, a.contact) for a in data["upcoming"]]

@@ -175,3 +175,13 @@ def test_outbound_call_events_attach_to_the_planned_calls_outcome(world, plan_da
     post(client, event(direction="outbound", call_id="out-1", type="ended", duration=240))
     done = services.call_outcome_record(task=task, by=world.rep_a, outcome=CallOutcome.REFUSED)
     assert done.interaction.duration_seconds == 240
+
+
+def test_screen_pop_reads_are_bounded(client, world, known, django_assert_max_num_queries):
+    post(client, event())
+    with django_assert_max_num_queries(2):
+        call = telephony.call_to_pop(user=world.rep_a)
+        assert call.company.display_name == "Boulangerie Martin"
+    client.force_login(world.rep_a)
+    with django_assert_max_num_queries(30):  # session, user, the customer file and its preparation panels
+        assert client.get(reverse("calls:inbound"), {"appel": call.pk}).status_code == 200

@@ -206,7 +206,8 @@ def test_plan_page_shows_the_days_adherence(client, world, today_plan):
 
 
 @pytest.mark.parametrize(
-    "model", ["fieldagenda", "plansettings", "repabsence", "callplan", "appointment", "phonecall", "telephonyevent"]
+    "model",
+    ["fieldagenda", "plansettings", "repabsence", "callplan", "appointment", "phonecall", "telephonyevent"],
 )
 def test_admin_lists_open(client, world, today_plan, model):
     response = login(client, world.admin).get(f"/admin/calls/{model}/")
