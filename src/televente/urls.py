@@ -11,6 +11,7 @@ urlpatterns = [
     path("catalogue/", include("televente.catalog.urls")),
     path("commandes/", include("televente.orders.urls")),
     path("appels/", include("televente.calls.urls")),
+    path("reclamations/", include("televente.claims.urls")),
     path("i18n/langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

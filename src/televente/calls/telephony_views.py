@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from televente.core.errors import DomainError, add_form_error
 from televente.core.phones import format_national, to_e164
-from televente.customers.actions import actions_for
+from televente.customers.actions import actions_for, panels_for
 from televente.customers.models import Company
 from televente.customers.selectors import companies_by_phone, company_file
 
@@ -100,6 +100,7 @@ def _inbound_context(
         context["file"] = company_file(user=request.user, pk=company.pk)
         context["prep"] = selectors.call_preparation(company=company)
         context["actions"] = actions_for(request.user, company)
+        context["panels"] = panels_for(request.user, company)
     return context
 
 

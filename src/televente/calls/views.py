@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from televente.accounts.models import Team
 from televente.accounts.permissions import is_supervisor_or_admin
 from televente.core.errors import DomainError, add_form_error
-from televente.customers.actions import actions_for
+from televente.customers.actions import actions_for, panels_for
 
 from . import selectors, services
 from .choices import CallOutcome, PauseReason
@@ -45,6 +45,7 @@ def _cockpit_context(request: HttpRequest, task_id: int | None = None, **forms) 
     if task is not None:
         context["prep"] = selectors.call_preparation(company=task.company)
         context["actions"] = actions_for(request.user, task.company)
+        context["panels"] = panels_for(request.user, task.company)
         default_next = services.next_call_day(task.company, timezone.localdate())
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={

@@ -41,3 +41,29 @@ def actions_for(user, company) -> list[dict]:
         for a in sorted(_ACTIONS.values(), key=lambda a: a.order)
         if a.allowed(user, company)
     ]
+
+
+@dataclass(frozen=True)
+class CompanyPanel:
+    """A card a higher app adds to the customer file and the cockpit (the customer's claims...),
+    loaded by the page with htmx from that app's own view."""
+
+    key: str
+    url_name: str  # takes the company's pk, answers an HTML fragment
+    order: int
+    allowed: Callable[[object], bool]  # (user)
+
+    def url(self, company) -> str:
+        return reverse(self.url_name, args=[company.pk])
+
+
+_PANELS: dict[str, CompanyPanel] = {}
+
+
+def register_panel(panel: CompanyPanel) -> None:
+    _PANELS[panel.key] = panel
+
+
+def panels_for(user, company) -> list[str]:
+    """The fragments' URLs, in order."""
+    return [p.url(company) for p in sorted(_PANELS.values(), key=lambda p: p.order) if p.allowed(user)]

@@ -19,7 +19,7 @@ from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused, add_form_error
 
 from . import exports, imports, selectors, services
-from .actions import actions_for
+from .actions import actions_for, panels_for
 from .forms import (
     CallWindowFormSet,
     ClosureForm,
@@ -126,6 +126,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "log_form": form,
             "can_edit": can_edit,
             "actions": actions_for(request.user, file.company) if can_edit else [],
+            "panels": panels_for(request.user, file.company),
         },
     )
 

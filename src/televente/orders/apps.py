@@ -12,6 +12,11 @@ class OrdersConfig(AppConfig):
         from televente.core.navigation import NavEntry, register
         from televente.customers.actions import CompanyAction
         from televente.customers.actions import register as register_action
+        from televente.customers.signals import company_merged
+
+        from .signals import move_orders
+
+        company_merged.connect(move_orders, dispatch_uid="orders.move_orders")
 
         register(NavEntry("orders", _("Commandes"), "orders:list", 12, is_signed_in, "g o"))
         register_action(

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from televente.core.mail import mail_users as _mail_users
+
 
 @task
 def after_confirmation(order_id: int) -> None:
@@ -59,21 +61,6 @@ def send_confirmation(order) -> bool:
         touch_contact=False,
     )
     return True
-
-
-def _mail_users(users, subject: str, template: str, context: dict) -> int:
-    """A short notice to colleagues, each in their own language; people without an email are skipped."""
-    sent = 0
-    for user in users:
-        if not user.email:
-            continue
-        with translation.override(user.language or "fr"):
-            body = render_to_string(template, {**context, "user": user, "site_url": settings.SITE_URL})
-            EmailMessage(
-                subject=str(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
-            ).send()
-        sent += 1
-    return sent
 
 
 @task

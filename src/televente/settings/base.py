@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "televente.catalog",
     "televente.orders",
     "televente.calls",
+    "televente.claims",
     "django_filters",
 ]
 

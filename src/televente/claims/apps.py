@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def _can_log_claim(user, company) -> bool:
+    return user.role in ("rep", "supervisor", "admin", "back_office") or user.is_superuser
+
+
+def _handles_claims(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role != "field_rep"
+
+
+class ClaimsConfig(AppConfig):
+    name = "televente.claims"
+    label = "claims"
+    verbose_name = _("Réclamations")
+
+    def ready(self) -> None:
+        from televente.calls.sources import register as register_source
+        from televente.core.navigation import NavEntry, register
+        from televente.customers.actions import CompanyAction, CompanyPanel, register_panel
+        from televente.customers.actions import register as register_action
+        from televente.customers.signals import company_merged
+
+        from . import signals, sources
+
+        register(NavEntry("claims", _("Réclamations"), "claims:list", 30, _handles_claims, "g s"))
+        register_action(
+            CompanyAction(
+                "claim", _("Réclamation"), "claims:new", 15, _can_log_claim, method="get", shortcut="e"
+            )
+        )
+        register_panel(CompanyPanel("claims", "claims:company_panel", 10, _handles_claims))
+        register_source("claims", sources.claim_calls)
+        company_merged.connect(signals.move_claims, dispatch_uid="claims.move_claims")
