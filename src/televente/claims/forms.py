@@ -156,7 +156,7 @@ class RouteForm(forms.Form):
 
 
 class SettlementForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Règlement"), choices=SettlementKind.choices)
+    kind = forms.ChoiceField(label=_("Type de règlement"), choices=SettlementKind.choices)
     amount = forms.DecimalField(
         label=_("Montant (€ HT)"), min_value=0, max_digits=12, decimal_places=2, required=False, localize=True
     )
@@ -184,8 +184,15 @@ class NoticeForm(forms.Form):
     contact = forms.ModelChoiceField(
         label=_("Interlocuteur"), queryset=Contact.objects.none(), required=False
     )
-    call_at = forms.DateTimeField(label=_("Appeler le"), required=False, widget=LOCAL_DATETIME)
-    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 7}), max_length=4000)
+    call_at = forms.DateTimeField(
+        label=_("Appeler le"),
+        required=False,
+        widget=LOCAL_DATETIME,
+        help_text=_("Pour « Appel à planifier » : le rappel entre dans le plan d'appels du télévendeur."),
+    )
+    message = forms.CharField(
+        label=_("Message au client"), widget=forms.Textarea(attrs={"rows": 7}), max_length=4000
+    )
 
     def __init__(self, *args, company, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from televente.accounts.choices import BackOfficeService, Role
 from televente.accounts.models import User
 from televente.core.errors import DomainError, PermissionRefused
+from televente.core.templatetags.televente import money
 from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company, Contact
 from televente.customers.services import interaction_record
@@ -323,12 +324,12 @@ def claim_qualify(
         claim,
         EventKind.QUALIFIED,
         by,
-        _("%(type)s · cause : %(cause)s · gravité : %(severity)s · %(amount)s € en jeu")
+        _("%(type)s · cause : %(cause)s · gravité : %(severity)s · %(amount)s en jeu")
         % {
             "type": claim.get_claim_type_display(),
             "cause": claim.get_cause_display(),
             "severity": claim.get_severity_display(),
-            "amount": claim.amount,
+            "amount": money(claim.amount),
         },
     )
     return claim
@@ -437,7 +438,7 @@ def settlement_propose(*, claim: Claim, by, kind: str, amount=0, note: str = "")
     )
     label = f"{settlement.get_kind_display()}"
     if amount:
-        label += f" · {amount} € HT"
+        label += f" · {money(amount)} HT"
     if granted:
         _settle(claim, settlement, by)
         _event(claim, EventKind.SETTLEMENT, by, f"{label}. {note}".strip())
@@ -489,7 +490,7 @@ def settlement_decide(*, settlement: Settlement, by, approve: bool, note: str = 
     settlement.decided_by, settlement.decided_at = by, timezone.now()
     settlement.decision_note = note[:300]
     settlement.save()
-    label = settlement.get_kind_display() + (f" · {settlement.amount} € HT" if settlement.amount else "")
+    label = settlement.get_kind_display() + (f" · {money(settlement.amount)} HT" if settlement.amount else "")
     if approve:
         _event(
             claim, EventKind.APPROVAL, by, _("Accord : %(label)s. %(note)s") % {"label": label, "note": note}

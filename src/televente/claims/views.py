@@ -155,6 +155,7 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
         "guide": MOOD_GUIDE.get(claim.mood, ""),
         "qualify_form": forms.get("qualify_form")
         or QualifyForm(
+            auto_id="qualify_%s",
             claim_type=claim.claim_type,
             initial={
                 "claim_type": claim.claim_type,
@@ -167,26 +168,31 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
             },
         ),
         "verdict_form": forms.get("verdict_form")
-        or VerdictForm(initial={"verdict": claim.verdict or None, "note": claim.verdict_note}),
+        or VerdictForm(
+            auto_id="verdict_%s", initial={"verdict": claim.verdict or None, "note": claim.verdict_note}
+        ),
         "route_form": forms.get("route_form")
         or RouteForm(
+            auto_id="route_%s",
             initial={
                 "service": claim.service or policy.policy_for(claim.claim_type)[0],
                 "assignee": claim.assignee,
-            }
+            },
         ),
         "settlement_form": forms.get("settlement_form")
         or SettlementForm(
+            auto_id="settle_%s",
             initial={
                 "kind": claim.requested
                 if claim.requested in ("credit_note", "replacement", "discount", "pickup")
                 else "credit_note",
                 "amount": claim.amount,
-            }
+            },
         ),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(auto_id="decide_%s"),
         "notice_form": forms.get("notice_form")
         or NoticeForm(
+            auto_id="notify_%s",
             company=claim.company,
             initial={
                 "step": step,
@@ -195,10 +201,10 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
                 "message": services.notice_text(claim, step, contact, language),
             },
         ),
-        "close_form": forms.get("close_form") or CloseForm(),
-        "satisfaction_form": forms.get("satisfaction_form") or SatisfactionForm(),
-        "finding_form": forms.get("finding_form") or FindingForm(),
-        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "close_form": forms.get("close_form") or CloseForm(auto_id="close_%s"),
+        "satisfaction_form": forms.get("satisfaction_form") or SatisfactionForm(auto_id="satisfaction_%s"),
+        "finding_form": forms.get("finding_form") or FindingForm(auto_id="finding_%s"),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id="attach_%s"),
         "notice_ready": claim.customer_notified_at is not None
         and claim.settled_at is not None
         and claim.customer_notified_at >= claim.settled_at,
@@ -243,18 +249,16 @@ ACTIONS = {
 
 
 def _form_for(action: str, request: HttpRequest, claim: Claim):
-    post, files = request.POST, request.FILES
+    """The action's form bound to the POST; ids are prefixed with the action (one page, many forms)."""
+    post, files, auto_id = request.POST, request.FILES, f"{action}_%s"
     if action == "qualify":
-        return QualifyForm(
-            post,
-            claim_type=post.get("claim_type")
-            if post.get("claim_type") in ClaimType.values
-            else claim.claim_type,
-        )
+        claim_type = post.get("claim_type")
+        claim_type = claim_type if claim_type in ClaimType.values else claim.claim_type
+        return QualifyForm(post, claim_type=claim_type, auto_id=auto_id)
     if action == "notify":
-        return NoticeForm(post, company=claim.company)
+        return NoticeForm(post, company=claim.company, auto_id=auto_id)
     if action == "attach":
-        return AttachmentForm(post, files)
+        return AttachmentForm(post, files, auto_id=auto_id)
     return {
         "verdict": VerdictForm,
         "route": RouteForm,
@@ -263,7 +267,7 @@ def _form_for(action: str, request: HttpRequest, claim: Claim):
         "close": CloseForm,
         "satisfaction": SatisfactionForm,
         "finding": FindingForm,
-    }[action](post)
+    }[action](post, auto_id=auto_id)
 
 
 @login_required

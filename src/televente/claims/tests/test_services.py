@@ -395,3 +395,15 @@ def test_merging_two_files_moves_the_claims(make_claim, company, world):
     company_merge(kept=kept, removed=company, by=world.sup_a)
     claim.refresh_from_db()
     assert claim.company == kept
+
+
+def test_the_deadline_command_reports_what_it_did(make_claim):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim = make_claim()
+    Claim.objects.filter(pk=claim.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    out = StringIO()
+    call_command("claims_check_deadlines", stdout=out)
+    assert out.getvalue().strip() == "reminded=0 escalated=1"
