@@ -51,7 +51,9 @@ def _period(params, errors: list[str]) -> tuple[dt.date, dt.date]:
         value = _parse_date(raw) if raw else default
         if value is None:
             errors.append(
-                _("La date « %(value)s » n'est pas valide (attendu : jj/mm/aaaa) : la période par défaut est utilisée.")
+                _(
+                    "La date « %(value)s » n'est pas valide (attendu : jj/mm/aaaa) : la période par défaut est utilisée."
+                )
                 % {"value": raw[:20]}
             )
             return since_default, until_default
@@ -121,7 +123,16 @@ def _csv(result: ClaimAnalysis) -> HttpResponse:
         _("Montant en jeu (€ HT)"),
     ]
     rows = [
-        [_("Par cause"), r.code, r.label, r.count, r.share, r.cumulative, _("oui") if r.vital else _("non"), r.amount]
+        [
+            _("Par cause"),
+            r.code,
+            r.label,
+            r.count,
+            r.share,
+            r.cumulative,
+            _("oui") if r.vital else _("non"),
+            r.amount,
+        ]
         for r in result.by_cause
     ] + [[_("Par type"), r.code, r.label, r.count, r.share, "", "", r.amount] for r in result.by_type]
     return tabular.download(

@@ -174,7 +174,16 @@ def approvals_for(user):
     return qs if limit is None else qs.filter(amount__lte=limit)
 
 
-def queue(*, user, name: str, service: str = "", claim_type: str = "", query: str = "", limit: int = 100):
+def queue(
+    *,
+    user,
+    name: str,
+    service: str = "",
+    claim_type: str = "",
+    cause: str = "",
+    query: str = "",
+    limit: int = 100,
+):
     qs = visible_claims(user)
     now = timezone.now()
     if name == "mine":
@@ -193,6 +202,8 @@ def queue(*, user, name: str, service: str = "", claim_type: str = "", query: st
         qs = qs.filter(service=service)
     if claim_type:
         qs = qs.filter(claim_type=claim_type)
+    if cause:
+        qs = qs.filter(cause=cause)
     if query:
         query = query.strip()
         qs = qs.filter(Q(number__icontains=query) | Q(company__name__icontains=query))

@@ -91,8 +91,9 @@ def _check_open(claim: Claim) -> None:
 
 
 def _locked(claim: Claim) -> Claim:
+    # `of=self`: PostgreSQL cannot lock the nullable side of the outer joins (team, contact, order).
     return (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("company", "team", "contact", "order")
         .get(pk=claim.pk)
     )
@@ -476,7 +477,7 @@ def _settle(claim: Claim, settlement: Settlement, by) -> None:
 
 @transaction.atomic
 def settlement_decide(*, settlement: Settlement, by, approve: bool, note: str = "") -> Settlement:
-    settlement = Settlement.objects.select_for_update().select_related("claim__team").get(pk=settlement.pk)
+    settlement = Settlement.objects.select_for_update(of=("self",)).get(pk=settlement.pk)
     claim = _locked(settlement.claim)
     settlement.claim = claim
     if settlement.status != SettlementStatus.AWAITING:

@@ -17,7 +17,7 @@ from televente.core.errors import DomainError, add_form_error
 from televente.customers.models import Company
 
 from . import policy, selectors, services, tasks
-from .choices import ClaimStatus, ClaimType, NoticeChannel, NoticeStep, SettlementStatus
+from .choices import ClaimCause, ClaimStatus, ClaimType, NoticeChannel, NoticeStep, SettlementStatus
 from .forms import (
     AttachmentForm,
     ClaimForm,
@@ -395,6 +395,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     service = service if service in BackOfficeService.values else ""
     claim_type = request.GET.get("type", "")
     claim_type = claim_type if claim_type in ClaimType.values else ""
+    cause = request.GET.get("cause", "")
+    cause = cause if cause in ClaimCause.values else ""
     query = request.GET.get("q", "")[:60]
     tabs = [
         ("mine", _("Mes réclamations")),
@@ -422,6 +424,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "services": BackOfficeService.choices,
             "types": ClaimType.choices,
+            "cause": cause,
+            "causes": ClaimCause.choices,
             "now": timezone.now(),
         },
     )

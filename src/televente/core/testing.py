@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
+from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 
 def run_pending_tasks(backend_name: str = "default") -> None:
-    Worker(
+    worker = Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -15,4 +18,11 @@ def run_pending_tasks(backend_name: str = "default") -> None:
         max_tasks=None,
         worker_id="tests",
         excluded_queue_names=[],
-    ).run()
+    )
+    if connection.in_atomic_block:
+        # Inside a test's transaction the worker must not close the connection between tasks
+        # (PostgreSQL would lose the test's transaction); a real worker does close it.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            worker.run()
+    else:
+        worker.run()
