@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from televente.accounts.api import router as accounts_router
 from televente.accounts.services import api_token_authenticate
 from televente.catalog.api import router as catalog_router
+from televente.claims.api import router as claims_router
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.api import router as customers_router
 from televente.orders.api import router as orders_router
@@ -124,3 +125,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
+api.add_router("/", claims_router)

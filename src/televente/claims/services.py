@@ -762,7 +762,7 @@ def claims_check_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
         .values_list("pk", "claim_type")
     )
     table: dict[str, int] = {}
-    for pk, claim_type in candidates.iterator():
+    for pk, claim_type in list(candidates):
         if claim_type not in table:
             table[claim_type] = policy.policy_for(claim_type)[2]
         with transaction.atomic():

@@ -226,7 +226,10 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.claim_for(user=request.user, pk=pk)
     step = request.GET.get("step", NoticeStep.RECEIVED)
     step = step if step in NoticeStep.values else NoticeStep.RECEIVED
-    contact = claim.company.contacts.filter(pk=request.GET.get("contact") or 0).first() or claim.contact
+    contact_id = request.GET.get("contact", "")
+    contact = (
+        contact_id.isdigit() and claim.company.contacts.filter(pk=int(contact_id)).first()
+    ) or claim.contact
     language = (contact.language if contact else "") or "fr"
     form = NoticeForm(
         company=claim.company, initial={"message": services.notice_text(claim, step, contact, language)}
