@@ -15,7 +15,7 @@ from . import policy
 from .choices import OPEN_STATUSES, ClaimStatus, SettlementStatus
 from .models import Claim, ClaimEvent, ClaimLine, Settlement
 
-HISTORY_ORDERS = 12  # orders of the claimed products shown in the merit panel
+HISTORY_ORDERS = 8  # orders of the claimed products shown in the merit panel
 
 
 def visible_claims(user):

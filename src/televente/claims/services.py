@@ -208,6 +208,8 @@ def claim_create(
     for line_id, qty in lines:
         if int(qty) < 1:
             raise DomainError(_("La quantité en cause doit être d'au moins 1."), field="lines")
+        if int(line_id) in wanted:
+            raise DomainError(_("Cette ligne de commande est citée deux fois."), field="lines")
         wanted[int(line_id)] = int(qty)
     order_lines = []
     if wanted:
