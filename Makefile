@@ -61,9 +61,10 @@ run: system-deps install messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo --size small --if-empty
 	@echo ""
-	@echo "Serving http://127.0.0.1:$(PORT)/ with a background task worker (Ctrl+C stops both)."
+	@echo "Serving http://127.0.0.1:$(PORT)/ with a background task worker and the periodic jobs (Ctrl+C stops all)."
 	@$(MANAGE) db_worker --interval 2 --no-reload & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	( while true; do $(MANAGE) claims_check_deadlines >/dev/null; sleep 300; done ) & jobs=$$!; \
+	trap "kill $$worker $$jobs 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: install

@@ -222,3 +222,7 @@ class FindingForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo ou document (JPEG, PNG, WebP, PDF ; 10 Mo au plus)"))
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("Pourquoi rouvrir ?"), max_length=500)

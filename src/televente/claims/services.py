@@ -659,7 +659,8 @@ def claim_satisfaction_record(*, claim: Claim, answer: str, comment: str = "", b
         raise DomainError(_("La satisfaction se mesure une fois la réclamation close."))
     if answer not in (Satisfaction.SATISFIED, Satisfaction.NOT_SATISFIED):
         raise DomainError(_("Choisissez une réponse."), field="answer")
-    if by is None and claim.satisfaction:
+    if by is None and claim.satisfaction and claim.satisfaction_at >= claim.closed_at:
+        # one answer per closing (a reopened then closed again claim asks again)
         raise DomainError(_("Votre réponse a déjà été enregistrée. Merci !"))
     claim.satisfaction, claim.satisfaction_comment = answer, (comment or "").strip()[:500]
     claim.satisfaction_at = timezone.now()
@@ -675,6 +676,29 @@ def claim_satisfaction_record(*, claim: Claim, answer: str, comment: str = "", b
         % {"number": claim.number, "answer": Satisfaction(answer).label},
         claim.satisfaction_comment,
     )
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, by, note: str) -> Claim:
+    """The customer is not satisfied, or something new came up: the claim goes back to its
+    service with a new deadline from today; the former settlement stays granted and a further one
+    may be decided. The satisfaction question goes out again at the next closing."""
+    claim = _locked(claim)
+    _check_handle(claim, by)
+    if claim.status != ClaimStatus.CLOSED:
+        raise DomainError(_("Cette réclamation n'est pas close."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Dites pourquoi la réclamation est rouverte."), field="note")
+    _service, days, _remind = policy.policy_for(claim.claim_type)
+    claim.status = ClaimStatus.ROUTED if claim.service else ClaimStatus.NEW
+    claim.closed_at = claim.closed_by = claim.settled_at = claim.survey_sent_at = None
+    claim.due_at = policy.add_working_days(timezone.localtime(), days)
+    claim.reminded_at = claim.escalated_at = None
+    claim.save()
+    _event(claim, EventKind.REOPENED, by, note[:500])
+    _timeline(claim, by, _("Réclamation %(number)s rouverte") % {"number": claim.number}, note)
     return claim
 
 

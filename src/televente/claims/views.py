@@ -26,6 +26,7 @@ from .forms import (
     FindingForm,
     NoticeForm,
     QualifyForm,
+    ReopenForm,
     RouteForm,
     SatisfactionForm,
     SettlementForm,
@@ -205,6 +206,7 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
         "satisfaction_form": forms.get("satisfaction_form") or SatisfactionForm(auto_id="satisfaction_%s"),
         "finding_form": forms.get("finding_form") or FindingForm(auto_id="finding_%s"),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id="attach_%s"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(auto_id="reopen_%s"),
         "notice_ready": claim.customer_notified_at is not None
         and claim.settled_at is not None
         and claim.customer_notified_at >= claim.settled_at,
@@ -248,6 +250,7 @@ ACTIONS = {
     "satisfaction": "satisfaction_form",
     "finding": "finding_form",
     "attach": "attachment_form",
+    "reopen": "reopen_form",
 }
 
 
@@ -270,6 +273,7 @@ def _form_for(action: str, request: HttpRequest, claim: Claim):
         "close": CloseForm,
         "satisfaction": SatisfactionForm,
         "finding": FindingForm,
+        "reopen": ReopenForm,
     }[action](post, auto_id=auto_id)
 
 
@@ -361,6 +365,9 @@ def _run(action: str, request: HttpRequest, claim: Claim, form, data) -> str:
     if action == "finding":
         services.claim_add_finding(claim=claim, by=user, note=data["note"])
         return _("Constat ajouté.")
+    if action == "reopen":
+        services.claim_reopen(claim=claim, by=user, note=data["note"])
+        return _("Réclamation rouverte, avec une nouvelle échéance.")
     services.claim_attach(claim=claim, by=user, upload=data["file"])
     return _("Pièce jointe ajoutée.")
 

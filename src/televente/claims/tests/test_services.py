@@ -407,3 +407,33 @@ def test_the_deadline_command_reports_what_it_did(make_claim):
     out = StringIO()
     call_command("claims_check_deadlines", stdout=out)
     assert out.getvalue().strip() == "reminded=0 escalated=1"
+
+
+def test_a_dissatisfied_customer_gets_the_claim_reopened_and_asked_again(make_claim, world, run_tasks):
+    claim = make_claim(service="logistics")
+    settle(claim, world.rep_a, amount="20")
+    tell(claim, world.rep_a)
+    services.claim_close(claim=claim, by=world.rep_a)
+    services.claim_satisfaction_record(claim=claim, answer="not_satisfied", comment="Toujours pas remplacé")
+    with pytest.raises(DomainError) as exc:
+        services.claim_reopen(claim=claim, by=world.rep_a, note="")
+    assert exc.value.field == "note"
+    with pytest.raises(PermissionRefused):
+        services.claim_reopen(claim=claim, by=world.rep_b, note="x")
+    reopened = services.claim_reopen(claim=claim, by=world.rep_a, note="Le remplacement n'est pas arrivé")
+    assert (
+        reopened.status == ClaimStatus.ROUTED and reopened.closed_at is None and reopened.settled_at is None
+    )
+    assert reopened.due_at > timezone.now() and reopened.escalated_at is None
+    with pytest.raises(DomainError):
+        services.claim_reopen(claim=reopened, by=world.rep_a, note="encore")
+    # a further settlement, the customer told, closed again: a new answer is welcome
+    again = services.settlement_propose(claim=reopened, by=world.rep_a, kind="replacement", amount="20")
+    assert again.status == SettlementStatus.APPROVED
+    tell(reopened, world.rep_a)
+    services.claim_close(claim=reopened, by=world.rep_a)
+    services.claim_satisfaction_record(claim=reopened, answer="satisfied")
+    reopened.refresh_from_db()
+    assert reopened.satisfaction == "satisfied"
+    kinds = list(reopened.events.values_list("kind", flat=True))
+    assert kinds.count(EventKind.SATISFACTION) == 2 and EventKind.REOPENED in kinds
