@@ -226,3 +226,9 @@ class AttachmentForm(forms.Form):
 
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("Pourquoi rouvrir ?"), max_length=500)
+
+
+class DoneForm(forms.Form):
+    note = forms.CharField(
+        label=_("Comment (n° d'avoir, commande de remplacement…)"), max_length=200, required=False
+    )

@@ -264,12 +264,25 @@ class Settlement(BaseModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("motif"), max_length=300, blank=True)
     reference = models.CharField(_("référence (avoir, livraison)"), max_length=40, blank=True)
+    # Carried out: the credit note issued, the replacement delivered, the discount applied...
+    done_at = models.DateTimeField(_("exécuté le"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    done_note = models.CharField(_("exécution"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("règlement")
         verbose_name_plural = _("règlements")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "approver_role"], name="settlement_pending")]
+        indexes = [
+            models.Index(fields=["status", "approver_role"], name="settlement_pending"),
+            models.Index(
+                fields=["claim"],
+                condition=Q(status="approved", done_at__isnull=True) & ~Q(kind="refusal"),
+                name="settlement_to_carry_out",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="settlement_amount_not_negative"),
         ]

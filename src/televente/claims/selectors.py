@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from televente.accounts.choices import Role
 
 from . import policy
-from .choices import OPEN_STATUSES, ClaimStatus, SettlementStatus
+from .choices import OPEN_STATUSES, ClaimStatus, SettlementKind, SettlementStatus
 from .models import Claim, ClaimEvent, ClaimLine, Settlement
 
 HISTORY_ORDERS = 8  # orders of the claimed products shown in the merit panel
@@ -44,7 +44,7 @@ def claim_page(claim: Claim) -> dict:
     """What the claim page shows besides the claim: its lines, hand-overs, settlements, files."""
     lines = list(claim.lines.select_related("product", "order_line__unit"))
     events = list(claim.events.select_related("by", "assignee"))
-    settlements = list(claim.settlements.select_related("proposed_by", "decided_by"))
+    settlements = list(claim.settlements.select_related("proposed_by", "decided_by", "done_by"))
     attachments = list(claim.attachments.all())
     return {"lines": lines, "events": events, "settlements": settlements, "attachments": attachments}
 
@@ -150,7 +150,7 @@ def intake_orders(company, limit: int = 8) -> list:
 
 # Queues --------------------------------------------------------------------------------------------------------------
 
-QUEUES = ("mine", "service", "overdue", "approval", "open", "closed")
+QUEUES = ("mine", "service", "overdue", "approval", "execute", "open", "closed")
 
 
 def default_queue(user) -> str:
@@ -194,6 +194,8 @@ def queue(
         qs = qs.overdue(now)
     elif name == "approval":
         qs = qs.filter(pk__in=approvals_for(user).values("claim_id"))
+    elif name == "execute":
+        qs = qs.filter(Exists(to_carry_out().filter(claim=OuterRef("pk"))))
     elif name == "closed":
         qs = qs.filter(status=ClaimStatus.CLOSED)
     else:
@@ -225,7 +227,15 @@ def queue_counts(user) -> dict[str, int]:
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
     )
     counts["approval"] = approvals_for(user).count()
+    counts["execute"] = qs.filter(Exists(to_carry_out().filter(claim=OuterRef("pk")))).count()
     return counts
+
+
+def to_carry_out():
+    """Settlements granted and not yet carried out (refusals need nothing more)."""
+    return Settlement.objects.filter(status=SettlementStatus.APPROVED, done_at__isnull=True).exclude(
+        kind=SettlementKind.REFUSAL
+    )
 
 
 def company_claims(*, company, limit: int = 5) -> dict:
@@ -235,7 +245,10 @@ def company_claims(*, company, limit: int = 5) -> dict:
     closed = list(
         qs.filter(status=ClaimStatus.CLOSED).order_by("-closed_at")[: max(0, limit - len(open_claims))]
     )
-    return {"open": open_claims, "closed": closed}
+    pending = list(
+        to_carry_out().filter(claim__company=company).select_related("claim").order_by("created_at")[:5]
+    )
+    return {"open": open_claims, "closed": closed, "pending": pending}
 
 
 def recent_events(claim: Claim, limit: int = 50) -> list[ClaimEvent]:

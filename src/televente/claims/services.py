@@ -511,6 +511,43 @@ def settlement_decide(*, settlement: Settlement, by, approve: bool, note: str = 
     return settlement
 
 
+def can_carry_out(settlement: Settlement, user) -> bool:
+    """Whoever handles the claim, and back office (accounting issues the credit note, logistics
+    delivers the replacement)."""
+    return (
+        settlement.status == SettlementStatus.APPROVED
+        and settlement.kind != SettlementKind.REFUSAL
+        and settlement.done_at is None
+        and (can_handle(settlement.claim, user) or getattr(user, "role", "") == Role.BACK_OFFICE)
+    )
+
+
+@transaction.atomic
+def settlement_mark_done(*, settlement: Settlement, by, note: str = "") -> Settlement:
+    """The granted settlement is carried out: the credit note issued, the replacement delivered,
+    the discount applied on an order, the goods picked up."""
+    settlement = (
+        Settlement.objects.select_for_update(of=("self",)).select_related("claim").get(pk=settlement.pk)
+    )
+    if settlement.done_at is not None:
+        return settlement  # twice changes nothing
+    if not can_carry_out(settlement, by):
+        raise PermissionRefused(_("Ce règlement n'est pas à exécuter par vous."))
+    settlement.done_at, settlement.done_by = timezone.now(), by
+    settlement.done_note = (note or "").strip()[:200]
+    settlement.save()
+    _event(
+        settlement.claim,
+        EventKind.SETTLEMENT,
+        by,
+        (
+            _("Exécuté : %(kind)s. %(note)s")
+            % {"kind": settlement.get_kind_display(), "note": settlement.done_note}
+        ).strip(),
+    )
+    return settlement
+
+
 def current_settlement(claim: Claim) -> Settlement | None:
     return claim.settlements.exclude(status=SettlementStatus.REFUSED).order_by("-created_at", "-id").first()
 

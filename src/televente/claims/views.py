@@ -23,6 +23,7 @@ from .forms import (
     ClaimForm,
     CloseForm,
     DecisionForm,
+    DoneForm,
     FindingForm,
     NoticeForm,
     QualifyForm,
@@ -207,6 +208,8 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
         "finding_form": forms.get("finding_form") or FindingForm(auto_id="finding_%s"),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id="attach_%s"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(auto_id="reopen_%s"),
+        "done_form": forms.get("done_form") or DoneForm(auto_id="done_%s"),
+        "can_carry_out": settlement is not None and services.can_carry_out(settlement, user),
         "notice_ready": claim.customer_notified_at is not None
         and claim.settled_at is not None
         and claim.customer_notified_at >= claim.settled_at,
@@ -251,6 +254,7 @@ ACTIONS = {
     "finding": "finding_form",
     "attach": "attachment_form",
     "reopen": "reopen_form",
+    "done": "done_form",
 }
 
 
@@ -274,6 +278,7 @@ def _form_for(action: str, request: HttpRequest, claim: Claim):
         "satisfaction": SatisfactionForm,
         "finding": FindingForm,
         "reopen": ReopenForm,
+        "done": DoneForm,
     }[action](post, auto_id=auto_id)
 
 
@@ -365,6 +370,10 @@ def _run(action: str, request: HttpRequest, claim: Claim, form, data) -> str:
     if action == "finding":
         services.claim_add_finding(claim=claim, by=user, note=data["note"])
         return _("Constat ajouté.")
+    if action == "done":
+        settlement = get_object_or_404(Settlement, pk=request.POST.get("settlement") or 0, claim=claim)
+        services.settlement_mark_done(settlement=settlement, by=user, note=data["note"])
+        return _("Règlement noté comme exécuté.")
     if action == "reopen":
         services.claim_reopen(claim=claim, by=user, note=data["note"])
         return _("Réclamation rouverte, avec une nouvelle échéance.")
@@ -413,6 +422,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         ("service", _("Mon service")),
         ("overdue", _("En retard")),
         ("approval", _("À accorder")),
+        ("execute", _("À exécuter")),
         ("open", _("Toutes en cours")),
         ("closed", _("Closes")),
     ]

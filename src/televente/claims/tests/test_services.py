@@ -437,3 +437,21 @@ def test_a_dissatisfied_customer_gets_the_claim_reopened_and_asked_again(make_cl
     assert reopened.satisfaction == "satisfied"
     kinds = list(reopened.events.values_list("kind", flat=True))
     assert kinds.count(EventKind.SATISFACTION) == 2 and EventKind.REOPENED in kinds
+
+
+def test_a_granted_settlement_is_carried_out_once_and_leaves_the_queue(make_claim, company, world):
+    claim = make_claim(service="logistics")
+    settlement = settle(claim, world.rep_a, kind="discount", amount="25")
+    assert [c.pk for c in selectors.queue(user=world.rep_a, name="execute")] == [claim.pk]
+    assert selectors.company_claims(company=company)["pending"] == [settlement]
+    accounting = UserFactory(role=Role.BACK_OFFICE, service=BackOfficeService.ACCOUNTING, username="compta")
+    assert services.can_carry_out(settlement, accounting)
+    assert not services.can_carry_out(settlement, world.rep_b)
+    done = services.settlement_mark_done(
+        settlement=settlement, by=world.rep_a, note="Appliquée sur C2611-000002"
+    )
+    assert done.done_by == world.rep_a and done.done_note == "Appliquée sur C2611-000002"
+    assert services.settlement_mark_done(settlement=done, by=accounting).done_by == world.rep_a
+    assert selectors.queue(user=world.rep_a, name="execute") == []
+    assert selectors.company_claims(company=company)["pending"] == []
+    assert selectors.queue_counts(world.rep_a)["execute"] == 0
