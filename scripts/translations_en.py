@@ -544,7 +544,7 @@ EN = {
     "Mot de passe": "Password",
     "Mot de passe actuel": "Current password",
     "Mot de passe modifié.": "Password changed.",
-    "Même SIRET, même numéro de téléphone, ou nom proche dans le même code postal. La fusion garde la fiche choisie et y rattache tous les interlocuteurs, téléphones, contacts, commandes et réclamations de l'autre.": "Same SIRET, same phone number, or similar name in the same postcode. Merging keeps the chosen record and moves to it all the other record's contacts, phone numbers, contact history, orders and complaints.",
+    "Même SIRET, même numéro de téléphone, ou nom proche dans le même code postal. La fusion garde la fiche choisie et y rattache tous les interlocuteurs, téléphones, contacts, commandes et réclamations de l'autre.": "Same SIRET, same phone number, or similar name in the same postcode. Merging keeps the chosen record and moves to it all the other record's contacts, phone numbers, contact history, orders and claims.",
     "Navigation principale": "Main navigation",
     "Ne pas importer les doublons probables": "Do not import probable duplicates",
     "Nom": "Name",
@@ -623,7 +623,7 @@ EN = {
     "Ressource introuvable.": "Resource not found.",
     "Retour à la connexion": "Back to sign-in",
     "Revenir à l'accueil": "Back to home",
-    "Réclamation": "Complaint",
+    "Réclamation": "Claim",
     "Révoquer": "Revoke",
     "Révoquer cette clé ? Les logiciels qui l’utilisent ne pourront plus se connecter.": "Revoke this key? Software using it will no longer be able to connect.",
     "Rôle": "Role",
@@ -1729,7 +1729,7 @@ EN.update(
         "Écrivez le compte rendu de la visite.": "Write the visit report.",
         "événement de téléphonie": "telephony event",
         "événements de téléphonie": "telephony events",
-        "Suivi de réclamation": "Complaint follow-up",
+        "Suivi de réclamation": "Claim follow-up",
         "Pause": "Break",
         "Travaux associés (documents, devis, relances écrites)": "Associated work (documents, quotes, written relaunches)",
         "Réunion, formation": "Meeting, training",
@@ -1757,5 +1757,602 @@ EN.update(
         "Aujourd'hui, %(pct)s %% de la journée de travail est gardé libre pour les travaux associés.": (
             "Today, %(pct)s %% of the working day is kept free for associated work."
         ),
+    }
+)
+
+# Claims (issue 7)
+EN.update(
+    {
+        "La date « %(value)s » n'est pas valide (attendu : jj/mm/aaaa) : la période par défaut est utilisée.": (
+            "The date “%(value)s” is not valid (expected: dd/mm/yyyy): the default period is used."
+        ),
+        "La date de début est postérieure à la date de fin : la période par défaut est utilisée.": (
+            "The start date is after the end date: the default period is used."
+        ),
+        "Tableau": "Table",
+        "Libellé": "Label",
+        "Réclamations": "Claims",
+        "Part (%)": "Share (%)",
+        "Cumul (%)": "Cumulative (%)",
+        "Dans les 80 %": "Within the 80 %",
+        "Montant en jeu (€ HT)": "Amount at stake (€ excl. VAT)",
+        "Par cause": "By cause",
+        "oui": "yes",
+        "Par type": "By type",
+        "Analyse des réclamations": "Claims analysis",
+        "Équipe inconnue : toutes les équipes sont affichées.": "Unknown team: all teams are shown.",
+        "Service inconnu : tous les services sont affichés.": "Unknown department: all departments are shown.",
+        "Choisissez la commande des lignes en cause.": "Choose the order of the affected lines.",
+        "Indiquez soit la ligne de commande (line), soit le code article (product).": (
+            "Give either the order line (line) or the product code (product)."
+        ),
+        "L'article %(code)s n'est pas dans cette commande.": "Product %(code)s is not in this order.",
+        "L'article %(code)s figure sur plusieurs lignes : indiquez la ligne (line).": (
+            "Product %(code)s is on several lines: give the line (line)."
+        ),
+        "Cette ligne de commande est citée deux fois.": "This order line is listed twice.",
+        "Une réclamation porte déjà la référence %(ref)s.": "A claim already has the reference %(ref)s.",
+        # Claim types, causes, moods, severities, requests
+        "Qualité du produit": "Product quality",
+        "Erreur de facturation": "Invoicing error",
+        "Contestation de prix": "Price dispute",
+        "Service (accueil, délai de réponse…)": "Service (courtesy, response time…)",
+        "Fournisseur / fabrication": "Supplier / manufacturing",
+        "Stockage (entrepôt, chaîne du froid)": "Storage (warehouse, cold chain)",
+        "Tarif ou remise mal appliqué": "Price or discount wrongly applied",
+        "Facturation": "Invoicing",
+        "Côté client (usage, stockage, réception)": "Customer side (use, storage, receipt)",
+        "Information mal transmise": "Miscommunication",
+        "ERP / API": "ERP / API",
+        "Calme": "Calm",
+        "Mécontent": "Annoyed",
+        "En colère": "Angry",
+        "Faible": "Low",
+        "Moyenne": "Medium",
+        "Élevée": "High",
+        "Critique (sécurité, santé, client bloqué)": "Critical (safety, health, customer blocked)",
+        "Un avoir": "A credit note",
+        "Un remplacement": "A replacement",
+        "Une remise": "A discount",
+        "Une reprise de la marchandise": "Taking the goods back",
+        "Une explication": "An explanation",
+        # Verdicts, statuses, settlements, events
+        "À examiner": "To be examined",
+        "Fondée": "Justified",
+        "Partiellement fondée": "Partly justified",
+        "Non fondée": "Unjustified",
+        "Transmise au service": "Routed to the department",
+        "En attente d'accord": "Awaiting approval",
+        "Règlement décidé": "Settlement decided",
+        "Close": "Closed",
+        "Avoir": "Credit note",
+        "Livraison de remplacement": "Replacement delivery",
+        "Remise sur la prochaine commande": "Discount on the next order",
+        "Reprise / retour de la marchandise": "Goods taken back / returned",
+        "Refus motivé": "Reasoned refusal",
+        "Accordé": "Approved",
+        "Refusé": "Refused",
+        "Réclamation reçue": "Claim received",
+        "Bien-fondé": "Merit",
+        "Transmission": "Routing",
+        "Rappel d'échéance": "Deadline reminder",
+        "Escalade au superviseur": "Escalated to the supervisor",
+        "Règlement proposé": "Settlement proposed",
+        "Décision sur le règlement": "Settlement decision",
+        "Client informé": "Customer informed",
+        "Clôture": "Closure",
+        "Réouverture": "Reopening",
+        "Satisfaction": "Satisfaction",
+        "Constat / commentaire": "Finding / comment",
+        "Pièce jointe": "Attachment",
+        "Réclamation bien reçue": "Acknowledgement of receipt",
+        "Point d'avancement": "Progress update",
+        "Appel maintenant": "Call now",
+        "Appel à planifier": "Call to schedule",
+        "Pas encore de réponse": "No answer yet",
+        "Satisfait": "Satisfied",
+        "Pas satisfait": "Not satisfied",
+        # Forms
+        "Oui": "Yes",
+        "Non": "No",
+        "Type de réclamation": "Claim type",
+        "Reçue par": "Received via",
+        "Humeur du client": "Customer's mood",
+        "Ce que dit le client": "What the customer says",
+        "Ce qu'il demande": "What they ask for",
+        "Précision sur la demande": "Details of the request",
+        "Gravité": "Severity",
+        "Transmettre au service": "Route to department",
+        "Selon le type de réclamation": "According to the claim type",
+        "Je la traite moi-même pour l'instant": "I'll handle it myself for now",
+        "Quantité en cause": "Affected quantity",
+        "Indiquez la quantité en cause.": "Enter the affected quantity.",
+        "Ce que montre l'historique": "What the history shows",
+        "Ex. : 12 cartons commandés et livrés le 3, réserve notée sur le bon de livraison.": (
+            "E.g. 12 cases ordered and delivered on the 3rd, reservation noted on the delivery note."
+        ),
+        "Personne (facultatif)": "Person (optional)",
+        "Message au service": "Message to the department",
+        "Type de règlement": "Settlement type",
+        "Montant (€ HT)": "Amount (€ excl. VAT)",
+        "Explication pour le client": "Explanation for the customer",
+        "Obligatoire pour un refus.": "Required for a refusal.",
+        "Motif (obligatoire pour refuser)": "Reason (required to refuse)",
+        "Étape": "Step",
+        "Comment": "How",
+        "Appeler le": "Call on",
+        "Pour « Appel à planifier » : le rappel entre dans le plan d'appels du télévendeur.": (
+            "For “Call to schedule”: the callback goes into the sales rep's call plan."
+        ),
+        "Message au client": "Message to the customer",
+        "Note de clôture": "Closing note",
+        "Êtes-vous satisfait du traitement de votre réclamation ?": "Are you satisfied with how your claim was handled?",
+        "Un commentaire ?": "Any comments?",
+        "Constat ou commentaire": "Finding or comment",
+        "Photo ou document (JPEG, PNG, WebP, PDF ; 10 Mo au plus)": "Photo or document (JPEG, PNG, WebP, PDF; 10 MB max.)",
+        # Models
+        "service compétent": "relevant department",
+        "délai de traitement (jours ouvrés)": "handling time (working days)",
+        "rappel (jours ouvrés avant l'échéance)": "reminder (working days before the deadline)",
+        "délai par type de réclamation": "handling time per claim type",
+        "délais par type de réclamation": "handling times per claim type",
+        "montant maximal (€ HT)": "maximum amount (€ excl. VAT)",
+        "délégation de règlement": "settlement authority",
+        "délégations de règlement": "settlement authorities",
+        "reçue par": "received via",
+        "gravité": "severity",
+        "humeur du client": "customer's mood",
+        "ce que dit le client": "what the customer says",
+        "ce qu'il demande": "what they ask for",
+        "précision sur la demande": "details of the request",
+        "réponses au questionnaire": "questionnaire answers",
+        "quantité en cause": "affected quantity",
+        "montant en jeu (€ HT)": "amount at stake (€ excl. VAT)",
+        "bien-fondé": "merit",
+        "justification": "justification",
+        "personne en charge": "person in charge",
+        "échéance": "deadline",
+        "escaladée le": "escalated on",
+        "réglée le": "settled on",
+        "client informé le": "customer informed on",
+        "close le": "closed on",
+        "satisfaction": "satisfaction",
+        "commentaire du client": "customer's comment",
+        "réclamation": "claim",
+        "réclamations": "claims",
+        "montant (€ HT)": "amount (€ excl. VAT)",
+        "ligne en cause": "affected line",
+        "lignes en cause": "affected lines",
+        "règlement": "settlement",
+        "explication": "explanation",
+        "référence (avoir, livraison)": "reference (credit note, delivery)",
+        "règlements": "settlements",
+        # Questionnaires
+        "Numéro de lot et date limite (DLC/DDM) lus sur l'emballage": (
+            "Batch number and use-by / best-before date read on the packaging"
+        ),
+        "Le client peut-il envoyer une photo ?": "Can the customer send a photo?",
+        "Réserves écrites sur le bon de livraison ?": "Reservations written on the delivery note?",
+        "Sans réserve, le transporteur conteste souvent.": "Without reservations, the carrier often disputes the claim.",
+        "La marchandise est-elle conservée pour examen ou reprise ?": (
+            "Are the goods being kept for inspection or collection?"
+        ),
+        "Quel défaut exactement (goût, aspect, odeur, corps étranger…) ?": (
+            "What exactly is the defect (taste, appearance, smell, foreign body…)?"
+        ),
+        "Comment le produit a-t-il été stocké depuis la livraison ?": "How has the product been stored since delivery?",
+        "Un client final a-t-il été incommodé ?": "Has an end consumer been taken ill?",
+        "Si oui : gravité critique, prévenir la qualité tout de suite.": (
+            "If so: critical severity, tell the quality department straight away."
+        ),
+        "Quel jour et quelle heure de livraison étaient annoncés ?": "What delivery day and time were announced?",
+        "La livraison est-elle arrivée depuis ? Quand ?": "Has the delivery arrived since? When?",
+        "Quelle conséquence pour le client (service, rupture…) ?": (
+            "What impact on the customer (service, stock-out…)?"
+        ),
+        "Le colisage a-t-il été compté à la réception ?": "Were the packages counted on receipt?",
+        "Le client a-t-il besoin du produit avant la prochaine livraison ?": (
+            "Does the customer need the product before the next delivery?"
+        ),
+        "Quel état (carton écrasé, emballage percé, rupture de froid…) ?": (
+            "What condition (crushed carton, punctured packaging, cold chain break…)?"
+        ),
+        "Quel produit a été reçu à la place (code, libellé) ?": "Which product was received instead (code, name)?",
+        "Le client peut-il utiliser le produit reçu moyennant une remise ?": (
+            "Can the customer use the product received in return for a discount?"
+        ),
+        "Numéro de la facture contestée": "Number of the disputed invoice",
+        "Quelle erreur (quantité, prix, TVA, doublon…) ?": "What error (quantity, price, VAT, duplicate…)?",
+        "Quel montant le client attendait-il ?": "What amount did the customer expect?",
+        "Quel prix le client attendait-il, et d'où le tient-il ?": (
+            "What price did the customer expect, and where did they get it from?"
+        ),
+        "Un concurrent est-il cité ? Lequel, à quel prix ?": "Is a competitor mentioned? Which one, at what price?",
+        "Qui ou quel service est en cause ?": "Who or which department is at fault?",
+        "Quand cela s'est-il passé ?": "When did it happen?",
+        "Qu'attend le client pour être satisfait ?": "What does the customer expect in order to be satisfied?",
+        # Services
+        "Vous ne traitez pas cette réclamation.": "You are not handling this claim.",
+        "Cette réclamation est close.": "This claim is closed.",
+        "Montant invalide.": "Invalid amount.",
+        "Montant trop élevé.": "Amount too high.",
+        "%(name)s ne fait pas partie du service %(service)s.": "%(name)s is not in the %(service)s department.",
+        "Vous ne pouvez pas enregistrer de réclamation pour ce client.": "You cannot register a claim for this customer.",
+        "Choisissez le type de réclamation.": "Choose the claim type.",
+        "Humeur inconnue.": "Unknown mood.",
+        "Gravité inconnue.": "Unknown severity.",
+        "Demande inconnue.": "Unknown request.",
+        "Notez ce que dit le client.": "Write down what the customer says.",
+        "Cette commande est celle d'un autre client.": "This order belongs to another customer.",
+        "Cet incident concerne un autre client.": "This incident concerns another customer.",
+        "La quantité en cause doit être d'au moins 1.": "The affected quantity must be at least 1.",
+        "%(product)s : %(qty)s en cause pour %(ordered)s commandés.": (
+            "%(product)s: %(qty)s affected for %(ordered)s ordered."
+        ),
+        "Cochez les lignes concernées de la commande.": "Tick the affected lines of the order.",
+        "Réclamation %(number)s : %(type)s": "Claim %(number)s: %(type)s",
+        "La quantité ne peut pas être négative.": "The quantity cannot be negative.",
+        "%(type)s · cause : %(cause)s · gravité : %(severity)s · %(amount)s en jeu": (
+            "%(type)s · cause: %(cause)s · severity: %(severity)s · %(amount)s at stake"
+        ),
+        "Dites si la réclamation est fondée.": "Say whether the claim is justified.",
+        "Dites ce qui, dans l'historique, fonde ce verdict.": "Say what in the history supports this verdict.",
+        "Choisissez le service compétent.": "Choose the relevant department.",
+        "Un règlement attend un accord : attendez la décision avant de transmettre.": (
+            "A settlement is awaiting approval: wait for the decision before routing the claim."
+        ),
+        "La réclamation est déjà chez ce service.": "The claim is already with this department.",
+        "Transmise de %(before)s à %(after)s": "Routed from %(before)s to %(after)s",
+        "Transmise à %(after)s": "Routed to %(after)s",
+        "Choisissez le règlement.": "Choose the settlement.",
+        "Un règlement attend déjà un accord.": "A settlement is already awaiting approval.",
+        "Le règlement est déjà décidé : informez le client puis clôturez.": (
+            "The settlement is already decided: inform the customer, then close the claim."
+        ),
+        "Vérifiez d'abord le bien-fondé dans l'historique des ventes et notez votre verdict.": (
+            "First check the claim's merit in the sales history and record your verdict."
+        ),
+        "Indiquez le montant du règlement.": "Enter the settlement amount.",
+        "Expliquez au client pourquoi la réclamation est refusée.": "Explain to the customer why the claim is refused.",
+        "%(label)s : au-delà de votre délégation, accord demandé à : %(role)s. %(note)s": (
+            "%(label)s: beyond your authority, approval requested from: %(role)s. %(note)s"
+        ),
+        "Réclamation %(number)s : %(settlement)s": "Claim %(number)s: %(settlement)s",
+        "Ce règlement est déjà décidé.": "This settlement is already decided.",
+        "Ce règlement dépasse votre délégation ou ne relève pas de votre équipe.": (
+            "This settlement exceeds your authority or is outside your team."
+        ),
+        "Dites pourquoi vous refusez ce règlement.": "Say why you are refusing this settlement.",
+        "Accord : %(label)s. %(note)s": "Approved: %(label)s. %(note)s",
+        "Refus : %(label)s. %(note)s": "Refused: %(label)s. %(note)s",
+        "Choisissez l'étape.": "Choose the step.",
+        "Choisissez comment le client est informé.": "Choose how the customer is informed.",
+        "Le règlement n'est pas encore décidé.": "The settlement is not decided yet.",
+        "Réclamation %(number)s : %(step)s": "Claim %(number)s: %(step)s",
+        "Cet interlocuteur refuse les e-mails : appelez-le.": "This contact refuses emails: call them.",
+        "Indiquez quand appeler le client.": "Say when to call the customer.",
+        "Appeler le client : %(subject)s": "Call the customer: %(subject)s",
+        "Une réclamation se clôt avec un règlement accordé ou un refus motivé.": (
+            "A claim is closed with an approved settlement or a reasoned refusal."
+        ),
+        "Informez d'abord le client du règlement décidé.": "First inform the customer of the settlement decided.",
+        "Réclamation %(number)s close": "Claim %(number)s closed",
+        "Satisfaction après la réclamation %(number)s": "Satisfaction after claim %(number)s",
+        "La satisfaction se mesure une fois la réclamation close.": "Satisfaction is measured once the claim is closed.",
+        "Choisissez une réponse.": "Choose an answer.",
+        "Votre réponse a déjà été enregistrée. Merci !": "Your answer has already been recorded. Thank you!",
+        "Satisfaction après la réclamation %(number)s : %(answer)s": "Satisfaction after claim %(number)s: %(answer)s",
+        "Le constat est vide.": "The finding is empty.",
+        "Le constat est trop long (4 000 caractères au plus).": "The finding is too long (4,000 characters max.).",
+        "Fichier trop lourd : 10 Mo au plus.": "File too large: 10 MB max.",
+        "Dix pièces jointes au plus par réclamation.": "At most ten attachments per claim.",
+        "Formats acceptés : photo JPEG, PNG ou WebP, document PDF.": (
+            "Accepted formats: JPEG, PNG or WebP photo, PDF document."
+        ),
+        "Échéance dépassée : le superviseur est prévenu.": "Deadline passed: the supervisor has been notified.",
+        "Échéance proche : rappel envoyé.": "Deadline approaching: reminder sent.",
+        # Tasks and e-mails
+        "Réclamation %(number)s : donner des nouvelles au client": "Claim %(number)s: give the customer an update",
+        "Réclamation %(number)s : demander si le client est satisfait": (
+            "Claim %(number)s: ask whether the customer is satisfied"
+        ),
+        "Réclamation %(number)s de %(company)s": "Claim %(number)s from %(company)s",
+        "Échéance proche : réclamation %(number)s": "Deadline approaching: claim %(number)s",
+        "Échéance dépassée : réclamation %(number)s": "Deadline passed: claim %(number)s",
+        "Accord demandé : réclamation %(number)s": "Approval requested: claim %(number)s",
+        "Décision sur le règlement de la réclamation %(number)s": "Decision on the settlement of claim %(number)s",
+        "Votre avis sur le traitement de votre réclamation %(number)s": (
+            "Your feedback on how we handled your claim %(number)s"
+        ),
+        "%(who)s a accordé le règlement de la réclamation %(number)s.": (
+            "%(who)s approved the settlement of claim %(number)s."
+        ),
+        "%(who)s a refusé le règlement de la réclamation %(number)s.": "%(who)s refused the settlement of claim %(number)s.",
+        "%(who)s propose un règlement pour la réclamation %(number)s de %(company)s qui dépasse sa délégation.": (
+            "%(who)s proposes a settlement for claim %(number)s from %(company)s that exceeds their authority."
+        ),
+        "Nous avons bien enregistré votre réclamation %(number)s (%(type)s).": (
+            "We have registered your claim %(number)s (%(type)s)."
+        ),
+        "Elle porte sur la commande %(order)s.": "It concerns order %(order)s.",
+        "Elle est confiée au service compétent ; vous aurez notre réponse au plus tard le %(due)s.": (
+            "It has been passed to the relevant department; you will have our answer by %(due)s at the latest."
+        ),
+        "Votre réclamation %(number)s est en cours d'examen par notre service compétent.": (
+            "Your claim %(number)s is being examined by the relevant department."
+        ),
+        "Nous vous répondrons au plus tard le %(due)s.": "We will reply by %(due)s at the latest.",
+        "Nous avons examiné votre réclamation %(number)s avec attention et ne pouvons pas y donner une suite favorable.": (
+            "We have examined your claim %(number)s carefully and are unable to accept it."
+        ),
+        "Suite à votre réclamation %(number)s, voici ce que nous vous accordons :": (
+            "Following your claim %(number)s, here is what we are granting you:"
+        ),
+        "Nous vous prions de nous excuser pour ce désagrément. Je reste à votre disposition.": (
+            "Please accept our apologies for the inconvenience. I remain at your disposal."
+        ),
+        "La réclamation %(number)s de %(company)s (%(type)s) est transmise à votre service.": (
+            "Claim %(number)s from %(company)s (%(type)s) has been routed to your department."
+        ),
+        "La réclamation %(number)s de %(company)s arrive à échéance.": (
+            "Claim %(number)s from %(company)s is nearing its deadline."
+        ),
+        "La réclamation %(number)s de %(company)s a dépassé son échéance : elle vous est remontée.": (
+            "Claim %(number)s from %(company)s has passed its deadline: it has been escalated to you."
+        ),
+        "Échéance : %(due)s": "Deadline: %(due)s",
+        "Service : %(service)s": "Department: %(service)s",
+        "Votre réclamation %(number)s est close. Êtes-vous satisfait de la façon dont nous l'avons traitée ? Une seule question, un clic :": (
+            "Your claim %(number)s is closed. Are you satisfied with how we handled it? Just one question, one click:"
+        ),
+        "Merci de votre confiance.": "Thank you for your trust.",
+        # Survey page
+        "Votre avis": "Your feedback",
+        "Lien expiré ou invalide": "Link expired or invalid",
+        "Ce lien ne permet plus de répondre. Merci d'avoir pris le temps de l'ouvrir : votre interlocuteur habituel reste à votre écoute.": (
+            "This link can no longer be used to answer. Thank you for taking the time to open it: "
+            "your usual contact is still there to help."
+        ),
+        "Merci !": "Thank you!",
+        "Votre réponse est enregistrée. Elle nous aide à mieux vous servir.": (
+            "Your answer has been recorded. It helps us serve you better."
+        ),
+        "Votre réponse a déjà été enregistrée.": "Your answer has already been recorded.",
+        "Votre réclamation %(number)s": "Your claim %(number)s",
+        "Envoyer": "Send",
+        # Customer panel and queues
+        "Nouvelle": "New",
+        "client pas encore informé": "customer not informed yet",
+        "Aucune réclamation.": "No claims.",
+        "Files de réclamations": "Claim queues",
+        "Numéro ou client": "Number or customer",
+        "Close le": "Closed on",
+        "Échéance": "Deadline",
+        "critique": "critical",
+        "escaladée": "escalated",
+        "Aucune réclamation dans cette file.": "No claims in this queue.",
+        "Mes réclamations": "My claims",
+        "Mon service": "My department",
+        "En retard": "Overdue",
+        "À accorder": "To approve",
+        "Toutes en cours": "All open",
+        # Analysis
+        "Retour aux réclamations": "Back to claims",
+        "Du %(since)s au %(until)s": "From %(since)s to %(until)s",
+        "Exporter les tableaux (CSV)": "Export the tables (CSV)",
+        "Période et filtres": "Period and filters",
+        "Du": "From",
+        "Au": "To",
+        "%(days)s derniers jours": "Last %(days)s days",
+        "Chiffres clés": "Key figures",
+        "Reçues": "Received",
+        "Montant en jeu": "Amount at stake",
+        "Closes": "Closed",
+        "Délai médian": "Median time",
+        "%(days)s j": "%(days)s d",
+        "Délai (9 sur 10)": "Time (9 in 10)",
+        "Closes dans les délais": "Closed on time",
+        "Clients satisfaits": "Satisfied customers",
+        "En retard (aujourd'hui)": "Overdue (today)",
+        "Escaladées": "Escalated",
+        "Réglé (accordé)": "Settled (approved)",
+        "Causes (Pareto) : celles qui font 80 %% des réclamations": "Causes (Pareto): those behind 80 %% of claims",
+        "Réclamations reçues par cause, de la plus fréquente à la moins fréquente, avec la part cumulée": (
+            "Claims received by cause, from most to least frequent, with the cumulative share"
+        ),
+        "Barres foncées : les causes qui font ensemble 80 %% des réclamations. Les mêmes chiffres sont dans le tableau ci-dessous.": (
+            "Dark bars: the causes that together account for 80 %% of claims. The same figures are in the table below."
+        ),
+        "Réclamations (part)": "Claims (share)",
+        "Cumul": "Cumulative",
+        "Réclamations reçues par cause": "Claims received by cause",
+        "Part": "Share",
+        "Priorité": "Priority",
+        "à traiter en priorité": "tackle first",
+        "Aucune réclamation reçue sur la période.": "No claims received in the period.",
+        "Types de réclamation": "Claim types",
+        "Réclamations reçues par type. Les mêmes chiffres sont dans le tableau ci-dessous.": (
+            "Claims received by type. The same figures are in the table below."
+        ),
+        "Réclamations reçues par type": "Claims received by type",
+        "Voir": "View",
+        "closes": "closed",
+        "Traitement": "Handling",
+        "Closes sur la période": "Closed in the period",
+        "%(days)s jours": "%(days)s days",
+        "9 sur 10 closes en moins de": "9 in 10 closed within",
+        "%(n)s sur %(closed)s (%(share)s %%)": "%(n)s of %(closed)s (%(share)s %%)",
+        "En retard aujourd'hui": "Overdue today",
+        "voir": "view",
+        "Escaladées sur la période": "Escalated in the period",
+        "Délai : de l'enregistrement à la clôture, en jours calendaires, pour les réclamations closes sur la période.": (
+            "Time: from registration to closure, in calendar days, for the claims closed in the period."
+        ),
+        "Satisfaction après règlement": "Satisfaction after settlement",
+        "Réponses": "Answers",
+        "Satisfaits": "Satisfied",
+        "%(n)s (%(share)s %%)": "%(n)s (%(share)s %%)",
+        "Pas satisfaits": "Not satisfied",
+        "Réponses des clients reçues sur la période, après la clôture de leur réclamation.": (
+            "Customer answers received in the period, after their claim was closed."
+        ),
+        "Verdict": "Verdict",
+        "Règlements accordés sur la période": "Settlements approved in the period",
+        "Règlement": "Settlement",
+        "Nombre": "Count",
+        "Montant": "Amount",
+        "Total": "Total",
+        "Aucun règlement accordé sur la période.": "No settlements approved in the period.",
+        "Articles les plus réclamés": "Products with the most claims",
+        "Aucune ligne de commande en cause sur la période.": "No affected order lines in the period.",
+        "Clients qui réclament le plus": "Customers with the most claims",
+        "Derniers commentaires des clients": "Latest customer comments",
+        "satisfait": "satisfied",
+        "pas satisfait": "not satisfied",
+        "Aucun commentaire sur la période.": "No comments in the period.",
+        # Claim page
+        "escaladée %(when)s": "escalated on %(when)s",
+        "reçue %(when)s par %(who)s (%(channel)s)": "received on %(when)s by %(who)s (%(channel)s)",
+        "Les réclamations": "Claims",
+        "Humeur": "Mood",
+        "En jeu": "At stake",
+        "Lignes en cause": "Affected lines",
+        "Qualifier (type, cause, gravité, montant, questionnaire)": (
+            "Qualify (type, cause, severity, amount, questionnaire)"
+        ),
+        "Enregistrer la qualification": "Save the qualification",
+        "Bien-fondé : l'historique des ventes": "Merit: the sales history",
+        "livrée": "delivered",
+        "Commandé": "Ordered",
+        "Livré": "Delivered",
+        "en cause": "affected",
+        "en route": "in transit",
+        "Suivi de la commande": "Order tracking",
+        "Réclamation sans commande.": "Claim without an order.",
+        "Incidents de livraison connus": "Known delivery incidents",
+        "Aucun incident signalé sur cette commande.": "No incident reported on this order.",
+        "Réclamations précédentes (même commande ou mêmes articles)": "Previous claims (same order or same products)",
+        "Aucune.": "None.",
+        "Ce que le client commande de ces articles": "What the customer orders of these products",
+        "Prix HT / unité": "Price excl. VAT / unit",
+        "accordé": "granted",
+        "Modifier le verdict": "Change the verdict",
+        "Enregistrer le verdict": "Save the verdict",
+        "Pas encore transmise : choisissez le service compétent.": "Not routed yet: choose the relevant department.",
+        "Transmettre ailleurs": "Route elsewhere",
+        "Transmettre": "Route",
+        "proposé par": "proposed by",
+        "décidé par": "decided by",
+        "accord attendu de": "approval expected from",
+        "Aucun règlement proposé.": "No settlement proposed.",
+        "Votre délégation : sans limite.": "Your authority: no limit.",
+        "Votre délégation : %(limit)s HT. Au-delà, l'accord du superviseur est demandé.": (
+            "Your authority: %(limit)s excl. VAT. Above that, the supervisor's approval is requested."
+        ),
+        "Notez d'abord le bien-fondé.": "Record the verdict on merit first.",
+        "Décider le règlement": "Decide the settlement",
+        "Informer le client": "Inform the customer",
+        "informé": "informed",
+        "Le client n'a pas encore été informé.": "The customer has not been informed yet.",
+        "Envoyer / noter": "Send / record",
+        "Clôture et satisfaction": "Closure and satisfaction",
+        "close": "closed",
+        "dans le délai": "on time",
+        "hors délai": "late",
+        "Question envoyée par e-mail %(when)s, pas encore de réponse.": (
+            "Question emailed on %(when)s, no answer yet."
+        ),
+        "Un appel de satisfaction est planifié pour le télévendeur.": "A satisfaction call is scheduled for the sales rep.",
+        "Réponse du client (au téléphone)": "Customer's answer (on the phone)",
+        "Enregistrer la réponse": "Save the answer",
+        "Une réclamation se clôt une fois le règlement décidé (ou le refus motivé) et le client informé.": (
+            "A claim is closed once the settlement is decided (or the refusal reasoned) and the customer informed."
+        ),
+        "Règlement décidé : informez le client, puis clôturez.": "Settlement decided: inform the customer, then close the claim.",
+        "Clôturer la réclamation": "Close the claim",
+        "Pièces jointes": "Attachments",
+        "Ajouter au dossier": "Add to the file",
+        # New claim page
+        "Nouvelle réclamation": "New claim",
+        "Notez les mots du client, cochez ce qui est en cause dans la commande : le service compétent aura tout sans rappeler le client.": (
+            "Write down the customer's words and tick what is affected in the order: "
+            "the relevant department will have everything without calling the customer back."
+        ),
+        "Commande concernée": "Order concerned",
+        "commandée le": "ordered on",
+        "livraison prévue le": "delivery due on",
+        "Aucune commande (service, prix…)": "No order (service, price…)",
+        "Ce client n'a pas encore de commande : la réclamation porte sur le service.": (
+            "This customer has no orders yet: the claim is about the service."
+        ),
+        "La réclamation": "The claim",
+        "Lignes en cause de la commande %(number)s": "Affected lines of order %(number)s",
+        "En cause": "Affected",
+        "Questions à poser": "Questions to ask",
+        "Choisissez le type : les questions utiles s'affichent ici.": "Choose the type: the relevant questions appear here.",
+        "Enregistrer la réclamation": "Save the claim",
+        "Client mécontent : la conduite à tenir": "Unhappy customer: what to do",
+        "Ne promettez pas un règlement au-delà de votre délégation : dites ce que vous faites et quand le client aura la réponse.": (
+            "Do not promise a settlement beyond your authority: say what you are doing and when the customer "
+            "will have the answer."
+        ),
+        # Mood guide and flash messages
+        "Écoutez jusqu'au bout, reformulez, vérifiez les faits dans l'historique.": (
+            "Listen to the end, rephrase, check the facts in the history."
+        ),
+        "Laissez-le s'exprimer sans l'interrompre, montrez que vous comprenez la gêne, reformulez la demande, annoncez ce que vous faites et quand il aura une réponse.": (
+            "Let them speak without interrupting, show that you understand the inconvenience, rephrase the "
+            "request, say what you are doing and when they will have an answer."
+        ),
+        "Ne vous justifiez pas et ne contredisez pas : écoutez, baissez le ton, reconnaissez le désagrément, reformulez les faits, proposez une action précise avec un délai que vous tiendrez. Notez ses mots exacts.": (
+            "Do not justify yourself or contradict: listen, lower your voice, acknowledge the inconvenience, "
+            "rephrase the facts, offer a specific action with a timeframe you will keep. Note their exact words."
+        ),
+        "Réclamation %(number)s enregistrée, à traiter avant le %(due)s.": (
+            "Claim %(number)s saved, to be handled by %(due)s."
+        ),
+        "Verdict enregistré.": "Verdict saved.",
+        "Réclamation transmise : %(service)s est prévenu.": "Claim routed: %(service)s has been notified.",
+        "Au-delà de votre délégation : l'accord est demandé, vous serez prévenu de la décision.": (
+            "Beyond your authority: approval has been requested, you will be notified of the decision."
+        ),
+        "Règlement décidé. Informez maintenant le client.": "Settlement decided. Now inform the customer.",
+        "Règlement accordé.": "Settlement approved.",
+        "Règlement refusé : la personne qui l'a proposé est prévenue.": (
+            "Settlement refused: the person who proposed it has been notified."
+        ),
+        "Appel planifié pour informer le client.": "Call scheduled to inform the customer.",
+        "Réclamation close. La question de satisfaction part au client.": (
+            "Claim closed. The satisfaction question is on its way to the customer."
+        ),
+        "Réponse du client enregistrée.": "Customer's answer saved.",
+        "Constat ajouté.": "Finding added.",
+        "Pièce jointe ajoutée.": "Attachment added.",
+        # Added while this block was written
+        "Retour à mes appels": "Back to my calls",
+        "Confirmé": "Confirmed",
+        "%(n)s dispo.": "%(n)s avail.",
+        "Pourquoi rouvrir ?": "Why reopen?",
+        "Cette réclamation n'est pas close.": "This claim is not closed.",
+        "Dites pourquoi la réclamation est rouverte.": "Say why the claim is being reopened.",
+        "Réclamation %(number)s rouverte": "Claim %(number)s reopened",
+        "Rouvrir la réclamation": "Reopen the claim",
+        "Rouvrir": "Reopen",
+        "Réclamation rouverte, avec une nouvelle échéance.": "Claim reopened, with a new deadline.",
+        "exécuté le": "carried out on",
+        "exécution": "execution details",
+        "exécuté": "carried out",
+        "à exécuter": "to carry out",
+        "À exécuter": "To carry out",
+        "Noter comme exécuté": "Mark as carried out",
+        "Règlement noté comme exécuté.": "Settlement marked as carried out.",
+        "Exécuté : %(kind)s. %(note)s": "Carried out: %(kind)s. %(note)s",
+        "Ce règlement n'est pas à exécuter par vous.": "This settlement is not yours to carry out.",
+        "Comment (n° d'avoir, commande de remplacement…)": "How (credit note no., replacement order…)",
+    }
+)
+PLURALS.update(
+    {
+        "%(n)s réclamation sur 12 mois": ("%(n)s claim in 12 months", "%(n)s claims in 12 months"),
     }
 )
