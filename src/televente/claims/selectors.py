@@ -42,7 +42,7 @@ def claim_for(*, user, pk: int) -> Claim:
 
 def claim_page(claim: Claim) -> dict:
     """What the claim page shows besides the claim: its lines, hand-overs, settlements, files."""
-    lines = list(claim.lines.select_related("product", "order_line__unit"))
+    lines = list(claim.lines.select_related("product", "order_line__unit").order_by("pk"))
     events = list(claim.events.select_related("by", "assignee"))
     settlements = list(claim.settlements.select_related("proposed_by", "decided_by", "done_by"))
     attachments = list(claim.attachments.all())
