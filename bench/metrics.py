@@ -602,3 +602,39 @@ def incoming_signal(size: str) -> Case:
         return response
 
     return Case(run=run, target_p95_ms=20)
+
+
+# Claims (issue 7) -----------------------------------------------------------------------------------------------------
+
+
+@metric("claim_page")
+def claim_page(size: str) -> Case:
+    """The claim page as the supervisor of the claim's team: the claim, its lines, events and
+    settlements, the action forms, and the merit panel (the order with its lines and events, its
+    delivery incidents, the customer's previous claims, the last orders of the claimed products, the
+    12-month figures). 40 of the demo team's claims with order lines, open and closed, in turn."""
+    from televente.claims.models import Claim
+
+    pks = list(
+        Claim.objects.filter(
+            team__supervisor__username="superviseur", order__isnull=False, lines__isnull=False
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not pks:
+        raise AssertionError("no demo claim with order lines: run seed_demo with the claims demo")
+    sample = pks[:: max(1, len(pks) // 40)][:40]
+    client = client_for("superviseur")
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        url = f"/reclamations/{sample[state['i'] % len(sample)]}/"
+        response = client.get(url)
+        if response.status_code != 200:
+            raise AssertionError(f"{url} answered {response.status_code}")
+        return response
+
+    return Case(run=run, target_p95_ms=100)

@@ -64,6 +64,8 @@ def can_handle(claim: Claim, user) -> bool:
         return user.service == claim.service or user.pk in (claim.assignee_id, claim.created_by_id)
     if user.role == Role.FIELD_REP:
         return False
+    if getattr(claim, "seen_by", None) == user.pk:
+        return True  # read for this person through `Claim.objects.visible_to` (selectors.claim_for)
     return Claim.objects.visible_to(user).filter(pk=claim.pk).exists()
 
 
