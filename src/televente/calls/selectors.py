@@ -322,6 +322,7 @@ def call_preparation(*, company, today: dt.date | None = None) -> CallPreparatio
     from televente.catalog.pricing import promotions_for
     from televente.orders.choices import IncidentStatus, OrderStatus
     from televente.orders.models import DeliveryIncident, Order, ProductHabit
+    from televente.orders.selectors import recent_orders
 
     today = today or timezone.localdate()
     habitual = list(
@@ -342,21 +343,7 @@ def call_preparation(*, company, today: dt.date | None = None) -> CallPreparatio
         habitual_product_ids=[h.product_id for h in habitual],
         habitual_category_ids=[h.product.category_id for h in habitual],
     )[:3]
-    last_orders = list(
-        Order.objects.filter(company=company)
-        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
-        .only(
-            "pk",
-            "number",
-            "status",
-            "confirmed_at",
-            "delivery_date",
-            "total_lines",
-            "order_discount",
-            "company_id",
-        )
-        .order_by("-confirmed_at", "-pk")[:3]
-    )
+    last_orders = recent_orders(company, 3)
     draft = Order.objects.filter(company=company, status=OrderStatus.DRAFT).order_by("-pk").first()
     return CallPreparation(
         habitual=habitual, incidents=incidents, promotions=promotions, last_orders=last_orders, draft=draft

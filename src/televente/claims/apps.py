@@ -2,12 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _can_log_claim(user, company) -> bool:
-    return user.role in ("rep", "supervisor", "admin", "back_office") or user.is_superuser
+def _can_log_claim(user, company=None) -> bool:
+    from .services import can_log_claim
 
-
-def _handles_claims(user) -> bool:
-    return getattr(user, "is_authenticated", False) and user.role != "field_rep"
+    return can_log_claim(user)
 
 
 class ClaimsConfig(AppConfig):
@@ -24,12 +22,12 @@ class ClaimsConfig(AppConfig):
 
         from . import signals, sources
 
-        register(NavEntry("claims", _("Réclamations"), "claims:list", 30, _handles_claims, "g s"))
+        register(NavEntry("claims", _("Réclamations"), "claims:list", 30, _can_log_claim, "g s"))
         register_action(
             CompanyAction(
                 "claim", _("Réclamation"), "claims:new", 15, _can_log_claim, method="get", shortcut="e"
             )
         )
-        register_panel(CompanyPanel("claims", "claims:company_panel", 10, _handles_claims))
+        register_panel(CompanyPanel("claims", "claims:company_panel", 10, _can_log_claim))
         register_source("claims", sources.claim_calls)
         company_merged.connect(signals.move_claims, dispatch_uid="claims.move_claims")

@@ -131,24 +131,9 @@ def merit_history(claim: Claim, lines: list[ClaimLine] | None = None) -> Merit:
 
 def intake_orders(company, limit: int = 8) -> list:
     """The customer's last orders a claim may be about (confirmed or further on)."""
-    from televente.orders.choices import OrderStatus
-    from televente.orders.models import Order
+    from televente.orders.selectors import recent_orders
 
-    return list(
-        Order.objects.filter(company=company)
-        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
-        .only(
-            "pk",
-            "number",
-            "status",
-            "confirmed_at",
-            "delivery_date",
-            "delivered_at",
-            "total_lines",
-            "company_id",
-        )
-        .order_by("-confirmed_at", "-pk")[:limit]
-    )
+    return recent_orders(company, limit)
 
 
 # Queues --------------------------------------------------------------------------------------------------------------

@@ -82,6 +82,49 @@ def can_approve(settlement: Settlement, user, table=None) -> bool:
     return (is_admin or is_team_supervisor) and policy.within_authority(user, settlement.amount, table)
 
 
+def can_log_claim(user) -> bool:
+    """Who records claims: everyone but field reps (they pass them to the rep)."""
+    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role != Role.FIELD_REP)
+
+
+def can_add_finding(claim: Claim, user) -> bool:
+    """Whoever handles the claim, and any back-office service (the quality lab, the warehouse)."""
+    return can_handle(claim, user) or getattr(user, "role", "") == Role.BACK_OFFICE
+
+
+def customer_told_of_settlement(claim: Claim) -> bool:
+    return (
+        claim.settled_at is not None
+        and claim.customer_notified_at is not None
+        and claim.customer_notified_at >= claim.settled_at
+    )
+
+
+def allowed_actions(claim: Claim, user, settlement: Settlement | None = None, table=None) -> set[str]:
+    """The actions of the claim page this person may take now (the services check them again)."""
+    actions: set[str] = set()
+    if can_handle(claim, user):
+        actions |= {"attach", "finding"}
+        if claim.is_open:
+            actions |= {"qualify", "verdict", "notify"}
+            if claim.status != ClaimStatus.AWAITING_APPROVAL:
+                actions.add("route")
+            if claim.status not in (ClaimStatus.AWAITING_APPROVAL, ClaimStatus.SETTLED):
+                actions.add("settle")
+            if claim.status == ClaimStatus.SETTLED and customer_told_of_settlement(claim):
+                actions.add("close")
+        else:
+            actions |= {"satisfaction", "reopen"}
+    elif can_add_finding(claim, user):
+        actions.add("finding")
+    if settlement is not None:
+        if settlement.status == SettlementStatus.AWAITING and can_approve(settlement, user, table):
+            actions.add("decide")
+        if can_carry_out(settlement, user):
+            actions.add("done")
+    return actions
+
+
 def _check_handle(claim: Claim, by) -> None:
     if not can_handle(claim, by):
         raise PermissionRefused(_("Vous ne traitez pas cette réclamation."))
@@ -182,7 +225,7 @@ def claim_create(
     """Logs what the customer says. `lines` are (order line id, quantity in the line's unit) of
     `order`; the amount at stake defaults to their value. The deadline follows the type's policy
     from the moment it was received. With a `service`, the claim is routed at once."""
-    if not Company.objects.visible_to(by).filter(pk=company.pk).exists() or by.role == Role.FIELD_REP:
+    if not can_log_claim(by) or not Company.objects.visible_to(by).filter(pk=company.pk).exists():
         raise PermissionRefused(_("Vous ne pouvez pas enregistrer de réclamation pour ce client."))
     claim_type = _choice(claim_type, ClaimType, "claim_type", _("Choisissez le type de réclamation."))
     _choice(channel, Channel, "channel", _("Canal inconnu."))
@@ -652,7 +695,7 @@ def claim_close(*, claim: Claim, by, note: str = "") -> Claim:
     _check_open(claim)
     if claim.status != ClaimStatus.SETTLED or claim.settled_at is None:
         raise DomainError(_("Une réclamation se clôt avec un règlement accordé ou un refus motivé."))
-    if claim.customer_notified_at is None or claim.customer_notified_at < claim.settled_at:
+    if not customer_told_of_settlement(claim):
         raise DomainError(_("Informez d'abord le client du règlement décidé."))
     now = timezone.now()
     claim.status, claim.closed_at, claim.closed_by = ClaimStatus.CLOSED, now, by
@@ -748,7 +791,7 @@ def claim_reopen(*, claim: Claim, by, note: str) -> Claim:
 def claim_add_finding(*, claim: Claim, by, note: str, source: str = "") -> ClaimEvent:
     """A comment or a finding (the quality lab's analysis, the ERP's return receipt...)."""
     claim = _locked(claim)
-    if not can_handle(claim, by) and not (by.role == Role.BACK_OFFICE):
+    if not can_add_finding(claim, by):
         raise PermissionRefused(_("Vous ne traitez pas cette réclamation."))
     note = (note or "").strip()
     if not note:

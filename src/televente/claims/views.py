@@ -17,6 +17,7 @@ from televente.core.errors import DomainError, add_form_error
 from televente.customers.models import Company
 
 from . import policy, selectors, services, tasks
+from .analysis_views import can_analyse
 from .choices import ClaimCause, ClaimStatus, ClaimType, NoticeChannel, NoticeStep, SettlementStatus
 from .forms import (
     AttachmentForm,
@@ -56,7 +57,7 @@ def claim_new(request: HttpRequest, company_pk: int) -> HttpResponse:
     what the customer says and asks for, the type's questionnaire. Reached with `l` from the
     customer file or the cockpit."""
     user = request.user
-    if user.role == Role.FIELD_REP:
+    if not services.can_log_claim(user):
         raise PermissionDenied
     company = get_object_or_404(Company.objects.visible_to(user), pk=company_pk)
     orders = selectors.intake_orders(company)
@@ -149,10 +150,7 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
         **page,
         "merit": merit,
         "settlement": settlement,
-        "can_handle": services.can_handle(claim, user),
-        "can_approve": settlement is not None
-        and settlement.status == SettlementStatus.AWAITING
-        and services.can_approve(settlement, user, table),
+        "actions": services.allowed_actions(claim, user, settlement, table),
         "my_limit": limit,
         "guide": MOOD_GUIDE.get(claim.mood, ""),
         "qualify_form": forms.get("qualify_form")
@@ -209,10 +207,6 @@ def _page(request: HttpRequest, claim: Claim, **forms) -> HttpResponse:
         "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id="attach_%s"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(auto_id="reopen_%s"),
         "done_form": forms.get("done_form") or DoneForm(auto_id="done_%s"),
-        "can_carry_out": settlement is not None and services.can_carry_out(settlement, user),
-        "notice_ready": claim.customer_notified_at is not None
-        and claim.settled_at is not None
-        and claim.customer_notified_at >= claim.settled_at,
     }
     return render(request, "claims/claim_detail.html", context, status=422 if forms else 200)
 
@@ -304,6 +298,11 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _page(request, claim, **{ACTIONS[action]: form})
 
 
+def _settlement(request: HttpRequest, claim: Claim) -> Settlement:
+    ref = request.POST.get("settlement", "")
+    return get_object_or_404(Settlement, pk=int(ref) if ref.isdigit() else 0, claim=claim)
+
+
 def _run(action: str, request: HttpRequest, claim: Claim, form, data) -> str:
     user = request.user
     if action == "qualify":
@@ -337,7 +336,7 @@ def _run(action: str, request: HttpRequest, claim: Claim, form, data) -> str:
             return _("Au-delà de votre délégation : l'accord est demandé, vous serez prévenu de la décision.")
         return _("Règlement décidé. Informez maintenant le client.")
     if action == "decide":
-        settlement = get_object_or_404(Settlement, pk=request.POST.get("settlement") or 0, claim=claim)
+        settlement = _settlement(request, claim)
         approve = request.POST.get("decision") == "approve"
         services.settlement_decide(settlement=settlement, by=user, approve=approve, note=data["note"])
         return (
@@ -371,7 +370,7 @@ def _run(action: str, request: HttpRequest, claim: Claim, form, data) -> str:
         services.claim_add_finding(claim=claim, by=user, note=data["note"])
         return _("Constat ajouté.")
     if action == "done":
-        settlement = get_object_or_404(Settlement, pk=request.POST.get("settlement") or 0, claim=claim)
+        settlement = _settlement(request, claim)
         services.settlement_mark_done(settlement=settlement, by=user, note=data["note"])
         return _("Règlement noté comme exécuté.")
     if action == "reopen":
@@ -406,7 +405,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role == Role.FIELD_REP:
+    if not services.can_log_claim(user):
         raise PermissionDenied
     name = request.GET.get("file") or selectors.default_queue(user)
     name = name if name in selectors.QUEUES else "open"
@@ -447,6 +446,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "cause": cause,
             "causes": ClaimCause.choices,
             "now": timezone.now(),
+            "can_analyse": can_analyse(user),
         },
     )
 
@@ -459,7 +459,12 @@ def company_panel(request: HttpRequest, company_pk: int) -> HttpResponse:
     return render(
         request,
         "claims/_company_panel.html",
-        {"company": company, **selectors.company_claims(company=company), "now": timezone.now()},
+        {
+            "company": company,
+            **selectors.company_claims(company=company),
+            "now": timezone.now(),
+            "can_log": services.can_log_claim(request.user),
+        },
     )
 
 

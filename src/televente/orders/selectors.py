@@ -41,6 +41,27 @@ def order_for(*, user, pk: int) -> Order:
     )
 
 
+def recent_orders(company, limit: int) -> list[Order]:
+    """The customer's last orders past the draft (not cancelled), newest first, with what a list of
+    them shows (the call preparation, the claim form)."""
+    return list(
+        Order.objects.filter(company=company)
+        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        .only(
+            "pk",
+            "number",
+            "status",
+            "confirmed_at",
+            "delivery_date",
+            "delivered_at",
+            "total_lines",
+            "order_discount",
+            "company_id",
+        )
+        .order_by("-confirmed_at", "-pk")[:limit]
+    )
+
+
 def order_lines(order: Order) -> list[OrderLine]:
     return list(
         order.lines.select_related("product", "unit", "replaces")

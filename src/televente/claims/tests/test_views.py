@@ -209,3 +209,23 @@ def test_attachments_are_served_only_to_who_sees_the_claim(client, make_claim, w
     assert refused.status_code == 422 and "Formats acceptés" in refused.content.decode()
     client.force_login(world.rep_b)
     assert client.get(url).status_code == 404
+
+
+def test_the_queues_and_the_customer_panel_do_not_grow_with_their_rows(
+    client, make_claim, company, world, django_assert_max_num_queries
+):
+    for _ in range(6):
+        make_claim(service="logistics")
+    client.force_login(world.sup_a)
+    for queue in ("mine", "overdue", "approval", "execute", "open", "closed"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("claims:list"), {"file": queue}).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("claims:company_panel", args=[company.pk])).status_code == 200
+
+
+def test_a_forged_settlement_reference_is_not_found(client, make_claim, world):
+    claim = make_claim()
+    client.force_login(world.sup_a)
+    answer = client.post(reverse("claims:action", args=[claim.pk, "decide"]), {"settlement": "x", "note": ""})
+    assert answer.status_code == 404
