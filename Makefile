@@ -63,8 +63,8 @@ run: system-deps install messages
 	@echo ""
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a background task worker and the periodic jobs (Ctrl+C stops all)."
 	@$(MANAGE) db_worker --interval 2 --no-reload & worker=$$!; \
-	( while true; do $(MANAGE) claims_check_deadlines >/dev/null; sleep 300; done ) & jobs=$$!; \
-	trap "kill $$worker $$jobs 2>/dev/null" EXIT INT TERM; \
+	$(MANAGE) run_scheduler & scheduler=$$!; \
+	trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: install

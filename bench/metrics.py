@@ -638,3 +638,118 @@ def claim_page(size: str) -> Case:
         return response
 
     return Case(run=run, target_p95_ms=100)
+
+
+# Messages, automation and collection (issue 8) ------------------------------------------------------------------------
+
+
+@metric("collection_dashboard")
+def collection_dashboard(size: str) -> Case:
+    """The supervisor's collection dashboard: overdue by age bucket, promises, amounts recovered,
+    plans, missed instalments, customers on hold and the customers to call, for their teams."""
+    return Case(run=get_ok(client_for("superviseur"), "/recouvrement/"), target_p95_ms=300)
+
+
+@metric("collection_panel")
+def collection_panel(size: str) -> Case:
+    """The « Impayés » card of an overdue customer of the demo rep (loaded by the customer file)."""
+    from django.utils import timezone
+
+    from televente.receivables.models import Invoice
+
+    company_id = (
+        Invoice.objects.filter(
+            company__rep__username="televendeur", status="open", due_on__lt=timezone.localdate()
+        )
+        .values_list("company_id", flat=True)
+        .first()
+    )
+    if company_id is None:
+        raise AssertionError("no overdue customer for the demo rep: run seed_demo with the receivables demo")
+    return Case(
+        run=get_ok(client_for("televendeur"), f"/recouvrement/clients/{company_id}/carte/"), target_p95_ms=100
+    )
+
+
+@metric("collection_daily")
+def collection_daily(size: str) -> Case:
+    """The morning job on the whole dataset: promises and instalments whose date has passed, then the
+    dunning ladder for every overdue customer (emails queued in the outbox, callbacks, letters,
+    holds). In a transaction rolled back at the end."""
+
+    def measure() -> dict:
+        import time
+
+        from django.db import transaction
+
+        from televente.messaging.models import Message
+        from televente.receivables.services import collection_daily as run_daily
+
+        with transaction.atomic():
+            before = Message.objects.count()
+            started = time.perf_counter()
+            result = run_daily()
+            seconds = time.perf_counter() - started
+            queued = Message.objects.count() - before
+            transaction.set_rollback(True)
+        vacuum()
+        return {
+            "seconds": round(seconds, 2),
+            "dunning_steps": dict(result["dunning"]),
+            "messages_queued": queued,
+            "instalments": result["instalments"],
+            "promises": result["promises"],
+            "target_seconds": 120,
+        }
+
+    return Case(custom=measure)
+
+
+@metric("automation_scan")
+def automation_scan(size: str) -> Case:
+    """One hourly scan with four periodic rules switched on over the whole dataset (customers late by
+    7 days -> callback, inactive for 60 days -> callback, invoices overdue by 30 days -> notify the
+    rep, orders late by 2 days -> notify the rep), at most 1,000 firings per rule. In a transaction
+    rolled back at the end."""
+
+    def measure() -> dict:
+        import time
+
+        from django.contrib.auth import get_user_model
+        from django.db import transaction
+
+        from televente.automation.models import AutomationRule
+        from televente.automation.services import rules_scan
+
+        admin = get_user_model().objects.filter(role="admin").first()
+        rules = [
+            ("customer_late", 7, "call_task", {}),
+            ("account_inactive", 60, "call_task", {}),
+            ("invoice_overdue", 30, "notify", {"notify_to": "rep"}),
+            ("order_late", 2, "notify", {"notify_to": "rep"}),
+        ]
+        with transaction.atomic():
+            for trigger, days, action, extra in rules:
+                AutomationRule.objects.create(
+                    name=f"bench {trigger}", trigger=trigger, days=days, action=action, is_active=True,
+                    action_note="bench", created_by=admin, updated_by=admin, **extra,
+                )  # fmt: skip
+            started = time.perf_counter()
+            counts = rules_scan()
+            seconds = time.perf_counter() - started
+            again = time.perf_counter()
+            second = rules_scan()
+            second_seconds = time.perf_counter() - again
+            transaction.set_rollback(True)
+        vacuum()
+        return {
+            "seconds": round(seconds, 2),
+            "fired": counts["fired"],
+            "failed": counts["failed"],
+            "postponed": counts["postponed"],
+            "second_scan_seconds": round(second_seconds, 2),
+            "second_scan_fired": second["fired"],
+            "target_seconds": 60,
+        }
+
+    return Case(custom=measure)

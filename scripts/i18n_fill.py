@@ -1,7 +1,7 @@
 """Fill the English catalogue from a Python dict of translations, and mirror French msgids into fr.
 
 Usage: python scripts/i18n_fill.py scripts/translations_en.py   (defines EN = {...} and PLURALS = {...})
-The dictionary is the source of truth: every entry it knows is (re)written, so a translation
+Entries with a context are keyed "context\x04msgid". The dictionary is the source of truth: every entry it knows is (re)written, so a translation
 never drifts from it; entries it does not know are listed as missing (and the command fails).
 """
 
@@ -32,7 +32,12 @@ def main() -> int:
             if not all(entry.msgstr_plural.values()):
                 missing.append(entry.msgid)
         else:
-            if entry.msgid in en_map:
+            # A msgid with a context (pgettext, {% translate ... context ... %}) is keyed
+            # "context\x04msgid", as gettext itself stores it.
+            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+            if key in en_map:
+                entry.msgstr = en_map[key]
+            elif entry.msgctxt is None and entry.msgid in en_map:
                 entry.msgstr = en_map[entry.msgid]
             if not entry.msgstr:
                 missing.append(entry.msgid)

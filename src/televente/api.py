@@ -24,6 +24,7 @@ from televente.claims.api import router as claims_router
 from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.api import router as customers_router
 from televente.orders.api import router as orders_router
+from televente.receivables.api import router as receivables_router
 
 logger = logging.getLogger(__name__)
 
@@ -126,3 +127,4 @@ api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", orders_router)
 api.add_router("/", claims_router)
+api.add_router("/", receivables_router)

@@ -50,6 +50,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--lang=fr-FR",  # date inputs as a French user sees them (jj/mm/aaaa)
         ],
     }
 
@@ -114,3 +115,52 @@ def reference_data(db):
     from televente.customers.reference import ensure_reference_data
 
     ensure_reference_data(Segment, Zone)
+
+
+# A real SMTP server on loopback (aiosmtpd) ------------------------------------------------------
+
+
+def _smtp_collector():
+    from aiosmtpd.handlers import Message as MessageHandler
+
+    class Collector(MessageHandler):
+        """Keeps what it receives; refuses the next `refuse` messages with a temporary error."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages = []
+            self.refuse = 0
+
+        async def handle_DATA(self, server, session, envelope) -> str:
+            if self.refuse > 0:
+                self.refuse -= 1
+                return "451 4.3.0 Try again later"
+            return await super().handle_DATA(server, session, envelope)
+
+        def handle_message(self, message) -> None:
+            self.messages.append(message)
+
+    return Collector()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server (aiosmtpd) the mail settings point to. `smtp.handler.messages` holds what
+    it accepted; `smtp.handler.refuse = n` makes it refuse the next n messages (451)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(_smtp_collector(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": controller.hostname, "port": controller.port, "timeout": 5},
+        }
+    }
+    yield controller
+    controller.stop()

@@ -14,7 +14,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from televente.accounts.choices import Role
@@ -24,6 +25,7 @@ from televente.core.errors import DomainError, PermissionRefused
 from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import ClosurePeriod, Company, Contact
 from televente.customers.services import interaction_record
+from televente.messaging.services import message_queue
 
 from .choices import AppointmentStatus, CallOutcome
 from .models import Appointment, CallTask, FieldAgenda
@@ -146,10 +148,48 @@ def appointment_book(
             next_action_owner=field_rep, next_action_note=appointment.purpose,
             reference=f"calls.appointment:{appointment.pk}",
         )  # fmt: skip
+    _invite(appointment)
+    return appointment
+
+
+def _invite(appointment: Appointment) -> None:
+    """The invitation (or its cancellation) with its ICS file: the customer's copy goes through the
+    outbox in this transaction (its opt-out checked when it leaves, filed on the timeline when sent);
+    the field rep's copy is a notice sent by a task after commit."""
     from .tasks import send_appointment_invitations
 
+    contact = appointment.contact
+    if contact is not None and contact.email:
+        cancelled = appointment.status == AppointmentStatus.CANCELLED
+        with translation.override(contact.language or "fr"):
+            context = {
+                "appointment": appointment,
+                "cancelled": cancelled,
+                "seller": getattr(settings, "COMPANY_NAME", "Télévente"),
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string("calls/email/appointment_customer_subject.txt", context).strip()
+            body = render_to_string("calls/email/appointment_customer.txt", context).strip()
+            timeline = (
+                _("Annulation du rendez-vous envoyée à %(email)s")
+                if cancelled
+                else _("Invitation au rendez-vous envoyée à %(email)s")
+            ) % {"email": contact.email}
+        method = "CANCEL" if cancelled else "REQUEST"
+        message_queue(
+            channel="email",
+            contact=contact,
+            subject=subject,
+            body=body,
+            by=appointment.booked_by,
+            key=f"calls.appointment:{appointment.pk}:{appointment.sequence}",
+            reference=f"calls.appointment:{appointment.pk}",
+            attachments=[
+                ("rendez-vous.ics", ics(appointment), f"text/calendar; method={method}; charset=utf-8")
+            ],
+            timeline_subject=timeline,
+        )
     transaction.on_commit(partial(send_appointment_invitations.enqueue, appointment_id=appointment.pk))
-    return appointment
 
 
 @transaction.atomic
@@ -207,9 +247,7 @@ def appointment_cancel(*, appointment: Appointment, by: User, reason: str) -> Ap
         reference=f"calls.appointment:{appointment.pk}",
         touch_contact=False,
     )
-    from .tasks import send_appointment_invitations
-
-    transaction.on_commit(partial(send_appointment_invitations.enqueue, appointment_id=appointment.pk))
+    _invite(appointment)
     return appointment
 
 

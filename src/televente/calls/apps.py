@@ -44,3 +44,15 @@ class CallsConfig(AppConfig):
                 shortcut="r",
             )
         )
+
+        from datetime import time, timedelta
+
+        from televente.core.scheduler import register_job
+
+        register_job(
+            "calls.daily_plans",
+            "televente.calls.jobs.plans_generate_daily",
+            daily_at=time(6, 0),
+            lease=timedelta(hours=1),
+            description=_("Plans d'appels du jour de chaque équipe, générés s'ils ne le sont pas encore"),
+        )

@@ -44,6 +44,7 @@ REASON_WEIGHT = {
     CallReason.CALLBACK: 60,
     CallReason.INCIDENT: 50,
     CallReason.CLAIM: 50,
+    CallReason.COLLECTION: 45,
     CallReason.CALL_DAY: 40,
     CallReason.CAMPAIGN: 30,
     CallReason.LATE: 30,

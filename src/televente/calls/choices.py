@@ -17,6 +17,7 @@ class CallReason(models.TextChoices):
     CALLBACK = "callback", _("Rappel promis")
     INCIDENT = "incident", _("Suivi d'incident de livraison")
     CLAIM = "claim", _("Suivi de réclamation")
+    COLLECTION = "collection", _("Recouvrement d'impayés")
     CALL_DAY = "call_day", _("Jour d'appel")
     LATE = "late", _("En retard sur son cycle de commande")
     CAMPAIGN = "campaign", _("Campagne")

@@ -48,15 +48,12 @@ def generate_plan(
 
 @task
 def send_appointment_invitations(*, appointment_id: int) -> int:
-    """The invitation (or its cancellation) with its ICS file: to the field rep, and to the customer's
-    contact when they accept emails (checked at send time). The customer's copy is filed on the timeline."""
+    """The field rep's copy of the invitation (or its cancellation) with its ICS file. The customer's
+    copy goes through the outbox (queued with the booking, see `appointments._invite`)."""
     from django.conf import settings
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.utils import translation
-
-    from televente.customers.choices import InteractionKind
-    from televente.customers.services import interaction_record
 
     from .appointments import ics
     from .choices import AppointmentStatus
@@ -67,44 +64,25 @@ def send_appointment_invitations(*, appointment_id: int) -> int:
         .filter(pk=appointment_id)
         .first()
     )
-    if appointment is None:
+    if appointment is None or not appointment.field_rep.email:
         return 0
     cancelled = appointment.status == AppointmentStatus.CANCELLED
-    attachment = ics(appointment)
-    sent = 0
-    recipients = []
-    if appointment.field_rep.email:
-        recipients.append(("field_rep", appointment.field_rep.email, appointment.field_rep.language or "fr"))
-    contact = appointment.contact
-    if contact is not None and contact.email and contact.allows("email"):
-        recipients.append(("customer", contact.email, contact.language or "fr"))
-    for who, email, language in recipients:
-        with translation.override(language):
-            context = {
-                "appointment": appointment,
-                "cancelled": cancelled,
-                "seller": getattr(settings, "COMPANY_NAME", "Télévente"),
-                "site_url": settings.SITE_URL,
-            }
-            subject = render_to_string(f"calls/email/appointment_{who}_subject.txt", context).strip()
-            body = render_to_string(f"calls/email/appointment_{who}.txt", context)
-        message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email])
-        method = "CANCEL" if cancelled else "REQUEST"
-        message.attach("rendez-vous.ics", attachment, f"text/calendar; method={method}; charset=utf-8")
-        message.send()
-        sent += 1
-        if who == "customer":
-            interaction_record(
-                company=appointment.company,
-                kind=InteractionKind.DOCUMENT,
-                by=appointment.booked_by,
-                contact=contact,
-                subject=(_("Annulation du rendez-vous envoyée à %(email)s") if cancelled else _("Invitation au rendez-vous envoyée à %(email)s"))
-                % {"email": email},
-                reference=f"calls.appointment:{appointment.pk}",
-                touch_contact=False,
-            )  # fmt: skip
-    return sent
+    with translation.override(appointment.field_rep.language or "fr"):
+        context = {
+            "appointment": appointment,
+            "cancelled": cancelled,
+            "seller": getattr(settings, "COMPANY_NAME", "Télévente"),
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("calls/email/appointment_field_rep_subject.txt", context).strip()
+        body = render_to_string("calls/email/appointment_field_rep.txt", context)
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[appointment.field_rep.email]
+    )
+    method = "CANCEL" if cancelled else "REQUEST"
+    message.attach("rendez-vous.ics", ics(appointment), f"text/calendar; method={method}; charset=utf-8")
+    message.send()
+    return 1
 
 
 @task

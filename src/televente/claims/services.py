@@ -10,19 +10,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from televente.accounts.choices import BackOfficeService, Role
 from televente.accounts.models import User
 from televente.core.errors import DomainError, PermissionRefused
+from televente.core.events import emit
 from televente.core.templatetags.televente import money
 from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company, Contact
 from televente.customers.services import interaction_record
+from televente.messaging.services import message_queue
 
 from . import policy
 from .choices import (
@@ -41,6 +45,7 @@ from .choices import (
     Severity,
     Verdict,
 )
+from .messages import SETTLEMENT_DOCUMENT
 from .models import Claim, ClaimAttachment, ClaimEvent, ClaimLine, Settlement
 from .questionnaires import clean_answers
 
@@ -145,7 +150,19 @@ def _locked(claim: Claim) -> Claim:
 
 
 def _event(claim: Claim, kind: str, by, note: str = "", **extra: Any) -> ClaimEvent:
-    return ClaimEvent.objects.create(claim=claim, kind=kind, by=by, note=note, **extra)
+    event = ClaimEvent.objects.create(claim=claim, kind=kind, by=by, note=note, **extra)
+    # For the automation rules, after commit: "claim.created" for the first event, else "claim.changed".
+    emit(
+        "claim.created" if kind == EventKind.CREATED else "claim.changed",
+        company_id=claim.company_id,
+        reference=f"claims.claim:{claim.pk}",
+        key=f"claim:{claim.pk}:event:{event.pk}",
+        event=kind,
+        status=claim.status,
+        claim_type=claim.claim_type,
+        amount=str(claim.amount),
+    )
+    return event
 
 
 def _timeline(claim: Claim, by, subject: str, notes: str = "", **extra: Any) -> None:
@@ -644,10 +661,19 @@ def claim_notify_customer(
         if not contact.allows("email"):
             raise DomainError(_("Cet interlocuteur refuse les e-mails : appelez-le."), field="contact")
         claim.customer_notified_at = timezone.now()
-        _timeline(claim, by, subject, message, kind=InteractionKind.EMAIL, contact=contact)
-        from . import tasks
-
-        transaction.on_commit(partial(tasks.send_notice.enqueue, claim.pk, contact.pk, str(subject), message))
+        # Through the outbox, in this transaction: filed on the timeline when it leaves; the
+        # settlement's letter goes with the settlement notice.
+        settlement = current_settlement(claim) if step == NoticeStep.SETTLEMENT else None
+        message_queue(
+            channel="email",
+            contact=contact,
+            subject=str(subject),
+            body=message,
+            by=by,
+            reference=f"claims.claim:{claim.pk}",
+            document=(SETTLEMENT_DOCUMENT, settlement.pk) if settlement is not None else None,
+            timeline_subject=str(subject),
+        )
     elif channel == NoticeChannel.PHONE:
         claim.customer_notified_at = timezone.now()
         _timeline(
@@ -725,10 +751,27 @@ def claim_close(*, claim: Claim, by, note: str = "") -> Claim:
         ),
     )
     if by_email:
-        from . import tasks
-
-        transaction.on_commit(partial(tasks.send_survey.enqueue, claim.pk))
+        _queue_survey(claim, contact, by)
     return claim
+
+
+def _queue_survey(claim: Claim, contact: Contact, by) -> None:
+    """One question after closing: satisfied or not, with a comment, by a link valid 60 days."""
+    from .tasks import survey_token
+
+    link = settings.SITE_URL + reverse("claims:survey", args=[survey_token(claim.pk)])
+    with translation.override(contact.language or "fr"):
+        subject = _("Votre avis sur le traitement de votre réclamation %(number)s") % {"number": claim.number}
+        body = render_to_string("claims/email/survey.txt", {"claim": claim, "contact": contact, "link": link})
+    message_queue(
+        channel="email",
+        contact=contact,
+        subject=str(subject),
+        body=body.strip(),
+        by=by,
+        key=f"claims.survey:{claim.pk}",
+        reference=f"claims.claim:{claim.pk}",
+    )
 
 
 @transaction.atomic
@@ -882,6 +925,15 @@ def claims_check_deadlines(*, now: dt.datetime | None = None) -> dict[str, int]:
                 claim.save(update_fields=["escalated_at", "updated_at"])
                 _event(claim, EventKind.ESCALATED, None, _("Échéance dépassée : le superviseur est prévenu."))
                 transaction.on_commit(partial(tasks.notify_escalation.enqueue, claim.pk))
+                emit(
+                    "claim.overdue",
+                    company_id=claim.company_id,
+                    reference=f"claims.claim:{claim.pk}",
+                    key=f"claim:{claim.pk}:overdue:{claim.due_at:%Y%m%d%H%M}",
+                    status=claim.status,
+                    claim_type=claim.claim_type,
+                    amount=str(claim.amount),
+                )
                 escalated += 1
             elif claim.due_at >= now and claim.reminded_at is None:
                 remind_from = policy.add_working_days(timezone.localtime(claim.due_at), -table[claim_type])

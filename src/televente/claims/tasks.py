@@ -3,13 +3,8 @@ deadline check (`manage.py claims_check_deadlines`, or the `check_deadlines` tas
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from televente.core.mail import mail_users
@@ -138,40 +133,6 @@ def notify_decision(settlement_id: int) -> int:
         "claims/email/approval.txt",
         {"claim": claim, "settlement": settlement, "decided": True},
     )
-
-
-@task
-def send_notice(claim_id: int, contact_id: int, subject: str, message: str) -> bool:
-    """The customer's message; the opt-out is checked again at send time."""
-    from televente.customers.models import Contact
-
-    contact = Contact.objects.filter(pk=contact_id).first()
-    if contact is None or not contact.email or not contact.allows("email"):
-        return False
-    EmailMessage(
-        subject=subject, body=message, from_email=settings.DEFAULT_FROM_EMAIL, to=[contact.email]
-    ).send()
-    return True
-
-
-@task
-def send_survey(claim_id: int) -> bool:
-    """One question after closing: satisfied or not, with a comment, by a link valid 60 days."""
-    claim = _claim(claim_id)
-    contact = claim.contact if claim else None
-    if contact is None or not contact.email or not contact.allows("email"):
-        return False
-    link = settings.SITE_URL + reverse("claims:survey", args=[survey_token(claim.pk)])
-    with translation.override(contact.language or "fr"):
-        context = {"claim": claim, "contact": contact, "link": link}
-        subject = str(
-            _("Votre avis sur le traitement de votre réclamation %(number)s") % {"number": claim.number}
-        )
-        body = render_to_string("claims/email/survey.txt", context)
-    EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[contact.email]
-    ).send()
-    return True
 
 
 @task

@@ -7,11 +7,13 @@ refused with a sentence for the person (ImportFileError), never a stack trace.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
@@ -107,9 +109,23 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[str]]]:
 
     def cells() -> Iterator[list[str]]:
         for row in rows:
-            yield ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)).strip() for v in row]
+            yield ["" if v is None else _cell_text(v) for v in row]
 
     return headers, cells()
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as the person typed it: 12345.67 stays 12345.67 (not 6 significant digits,
+    which turned 12345.67 into 12345.7), 12.0 becomes 12, a date becomes 2026-10-25."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return (
+            str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(Decimal(repr(value)), "f")
+        )
+    return str(value).strip()
 
 
 def safe_cell(value) -> object:

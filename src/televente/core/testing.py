@@ -26,3 +26,12 @@ def run_pending_tasks(backend_name: str = "default") -> None:
             worker.run()
     else:
         worker.run()
+
+
+def run_commit_callbacks() -> None:
+    """Run what services queued with `transaction.on_commit`, as the commit of a real request would
+    (a test's transaction never commits), including callbacks queued by those callbacks."""
+    while connection.run_on_commit:
+        callbacks, connection.run_on_commit = connection.run_on_commit, []
+        for _sids, callback, _robust in callbacks:
+            callback()

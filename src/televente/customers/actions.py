@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 
@@ -67,3 +67,27 @@ def register_panel(panel: CompanyPanel) -> None:
 def panels_for(user, company) -> list[str]:
     """The fragments' URLs, in order."""
     return [p.url(company) for p in sorted(_PANELS.values(), key=lambda p: p.order) if p.allowed(user)]
+
+
+# Links of timeline entries ------------------------------------------------------------------------
+
+# An entry's `reference` ("orders.order:42") names a record of a higher app; that app registers
+# the page showing it, so the timeline links to it without importing the app.
+_REFERENCES: dict[str, str] = {}
+
+
+def register_reference(prefix: str, url_name: str) -> None:
+    """`url_name` takes the record's pk: `register_reference("orders.order", "orders:detail")`."""
+    _REFERENCES[prefix] = url_name
+
+
+def reference_url(reference: str) -> str | None:
+    """The page of the record `reference` points to ("prefix:pk"), or None when unknown."""
+    prefix, _sep, pk = (reference or "").partition(":")
+    url_name = _REFERENCES.get(prefix)
+    if url_name is None or not pk.isdigit():
+        return None
+    try:
+        return reverse(url_name, args=[int(pk)])
+    except NoReverseMatch:
+        return None

@@ -29,3 +29,15 @@ class CustomersConfig(AppConfig):
             NavEntry("duplicates", _("Doublons"), "customers:duplicates", 61, is_supervisor_or_admin, "")
         )
         register(NavEntry("gdpr", _("RGPD"), "customers:gdpr", 62, is_supervisor_or_admin, ""))
+
+        from datetime import time
+
+        from televente.core.scheduler import register_job
+
+        # The task's body, run in the scheduler's process (not enqueued).
+        register_job(
+            "customers.abc_classes",
+            "televente.customers.tasks.recompute_abc_classes",
+            daily_at=time(2, 30),
+            description=_("Classes ABC des clients (Pareto du chiffre d'affaires sur 12 mois)"),
+        )

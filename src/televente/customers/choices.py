@@ -84,6 +84,7 @@ class InteractionKind(models.TextChoices):
     CALL_OUT = "call_out", _("Appel sortant")
     CALL_IN = "call_in", _("Appel entrant")
     EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
     VISIT = "visit", _("Visite")
     NOTE = "note", _("Note")
     ORDER = "order", _("Commande")

@@ -176,6 +176,9 @@ class Company(BaseModel):
     outstanding = models.DecimalField(
         _("encours actuel (€)"), max_digits=12, decimal_places=2, default=Decimal("0")
     )
+    # Set by the dunning ladder (or a person) on unpaid debts: new orders need a supervisor.
+    orders_on_hold = models.BooleanField(_("commandes bloquées"), default=False)
+    hold_reason = models.CharField(_("motif du blocage"), max_length=200, blank=True)
     preferred_channel = models.CharField(
         _("canal préféré"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
@@ -514,6 +517,13 @@ class Interaction(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def reference_url(self) -> str | None:
+        """The page of the order, claim, message... this entry is about (registered by its app)."""
+        from .actions import reference_url
+
+        return reference_url(self.reference)
 
 
 class SavedFilter(BaseModel):

@@ -675,3 +675,48 @@ def prospects_purge(*, companies: Iterable[Company], by: User) -> int:
 
 def bulk_export_logged(*, by: User, what: str, count: int) -> None:
     GdprLog.objects.create(action=GdprAction.BULK_EXPORT, subject=what, detail={"rows": count}, by=by)
+
+
+@transaction.atomic
+def company_hold_orders(*, company: Company, by: User | None, hold: bool, reason: str = "") -> Company:
+    """Blocks (or releases) new orders for this customer, with the reason shown at the order screen;
+    filed on the timeline. `by` is empty when the dunning ladder does it."""
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    reason = (reason or "").strip()[:200]
+    if hold and not reason:
+        raise DomainError(_("Indiquez le motif du blocage."), field="hold_reason")
+    if company.orders_on_hold == hold and (not hold or company.hold_reason == reason):
+        return company
+    company.orders_on_hold, company.hold_reason = hold, reason if hold else ""
+    company.save(update_fields=["orders_on_hold", "hold_reason", "updated_at"])
+    author = by or company.rep
+    if author is not None:
+        interaction_record(
+            company=company,
+            kind=InteractionKind.SYSTEM,
+            by=author,
+            subject=(_("Commandes bloquées : %(reason)s") % {"reason": reason})
+            if hold
+            else _("Commandes débloquées"),
+            touch_contact=False,
+        )
+    return company
+
+
+def company_outstanding_set(*, amounts: Mapping[int, Decimal]) -> int:
+    """The receivables' total per customer, as the ERP's invoices and payments say (the order screen's
+    credit check reads it). Only the changed rows are written, a thousand per statement."""
+    ids = list(amounts)
+    current: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 5000):  # SQLite limits a statement's parameters
+        current.update(
+            Company.objects.filter(pk__in=ids[start : start + 5000]).values_list("pk", "outstanding")
+        )
+    changed = [
+        Company(pk=pk, outstanding=amount)
+        for pk, amount in amounts.items()
+        if pk in current and current[pk] != amount
+    ]
+    if changed:
+        Company.objects.bulk_update(changed, ["outstanding"], batch_size=1000)
+    return len(changed)

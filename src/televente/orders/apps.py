@@ -10,11 +10,15 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from televente.accounts.permissions import is_signed_in
         from televente.core.navigation import NavEntry, register
-        from televente.customers.actions import CompanyAction
+        from televente.customers.actions import CompanyAction, register_reference
         from televente.customers.actions import register as register_action
         from televente.customers.signals import company_merged
 
+        from . import messages
         from .signals import move_orders
+
+        messages.register()
+        register_reference("orders.order", "orders:detail")
 
         company_merged.connect(move_orders, dispatch_uid="orders.move_orders")
 

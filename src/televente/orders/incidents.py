@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from televente.accounts.choices import BackOfficeService, Role
 from televente.accounts.permissions import is_in_service
 from televente.core.errors import DomainError, PermissionRefused
+from televente.core.events import emit
 from televente.customers.choices import InteractionKind, Outcome
 from televente.customers.models import Company, Contact
 from televente.customers.services import interaction_record
+from televente.messaging.services import message_queue
 
 from .choices import AlertChannel, IncidentCause, IncidentImpact, IncidentStatus, IncidentType, OrderStatus
 from .models import DeliveryIncident, Order, OrderEvent
@@ -116,6 +118,14 @@ def incident_open(
         notes=incident.description,
         reference=f"orders.incident:{incident.pk}",
         touch_contact=False,
+    )
+    emit(
+        "order.incident",
+        company_id=order.company_id,
+        reference=f"orders.incident:{incident.pk}",
+        key=f"incident:{incident.pk}",
+        incident_type=kind,
+        order=order.number,
     )
     from . import tasks
 
@@ -218,22 +228,33 @@ def incident_alert_customer(
     incident.customer_alerted_at, incident.customer_alerted_by = timezone.now(), by
     incident.alert_channel = channel
     incident.save()
-    interaction_record(
-        company=incident.company,
-        kind=InteractionKind.EMAIL if channel == AlertChannel.EMAIL else InteractionKind.CALL_OUT,
-        by=by,
-        contact=contact,
-        outcome=Outcome.NONE if channel == AlertChannel.EMAIL else Outcome.INFORMATION,
-        subject=_("Client prévenu de l'incident sur la commande %(number)s")
-        % {"number": incident.order.number},
-        notes=message.strip(),
-        reference=f"orders.incident:{incident.pk}",
-    )
+    subject = _("Client prévenu de l'incident sur la commande %(number)s") % {"number": incident.order.number}
     if channel == AlertChannel.EMAIL:
-        from . import tasks
-
-        transaction.on_commit(
-            partial(tasks.send_incident_alert.enqueue, incident.pk, contact.pk, message.strip())
+        # Through the outbox, in this transaction: the opt-out is checked again when it leaves, and
+        # it is filed on the timeline once sent.
+        with translation.override(contact.language or "fr"):
+            email_subject = render_to_string(
+                "orders/email/incident_alert_subject.txt", {"order": incident.order}
+            ).strip()
+        message_queue(
+            channel="email",
+            contact=contact,
+            subject=email_subject,
+            body=message.strip(),
+            by=by,
+            reference=f"orders.incident:{incident.pk}",
+            timeline_subject=subject,
+        )
+    else:
+        interaction_record(
+            company=incident.company,
+            kind=InteractionKind.CALL_OUT,
+            by=by,
+            contact=contact,
+            outcome=Outcome.INFORMATION,
+            subject=subject,
+            notes=message.strip(),
+            reference=f"orders.incident:{incident.pk}",
         )
     return incident
 

@@ -39,9 +39,11 @@ from televente.catalog.pricing import (
 )
 from televente.catalog.selectors import default_unit
 from televente.core.errors import DomainError, PermissionRefused
+from televente.core.events import emit
 from televente.customers.choices import InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company
 from televente.customers.services import interaction_record
+from televente.messaging.services import message_from_template
 
 from .choices import INCOMING_SOURCES, ApprovalStatus, LineOrigin, LostSaleReason, OrderSource, OrderStatus
 from .delivery import propose_delivery_date
@@ -613,7 +615,7 @@ def _reserve(lines: list[OrderLine], on: dt.date) -> list[dict]:
 @transaction.atomic
 def order_confirm(*, order: Order, by, version: int, credit_override_reason: str = "") -> Order:
     """Confirms the order read back to the customer: checks, reserves stock, numbers it, files it on
-    the timeline and queues the confirmation email with its PDF (after commit, never inline)."""
+    the timeline and puts the confirmation email with its PDF in the outbox (sent after commit)."""
     order = Order.objects.select_related("company").get(pk=order.pk)
     _check_edit(order, by)
     _bump(order, version)
@@ -631,6 +633,17 @@ def order_confirm(*, order: Order, by, version: int, credit_override_reason: str
             )
             % {"p": order.max_manual_discount, "limit": discount_limit(by)}
         )
+    if order.company.orders_on_hold:
+        if not (is_supervisor_or_admin(by) and credit_override_reason.strip()):
+            raise DomainError(
+                _(
+                    "Commandes bloquées pour ce client (%(reason)s) : seul un superviseur peut valider, avec un motif."
+                )
+                % {"reason": order.company.hold_reason},
+                field="credit",
+            )
+        order.credit_override_by = by
+        order.credit_override_reason = credit_override_reason.strip()[:200]
     beyond = credit_exceeded(order)
     if beyond > 0:
         if not (is_supervisor_or_admin(by) and credit_override_reason.strip()):
@@ -669,8 +682,27 @@ def order_confirm(*, order: Order, by, version: int, credit_override_reason: str
         reference=f"orders.order:{order.pk}",
         touch_contact=False,
     )
-    from . import tasks
+    # The confirmation email is written in this transaction (the outbox sends it after commit, with
+    # retries); the key makes a second confirmation of the same order a no-op.
+    from . import messages, tasks
 
+    message_from_template(
+        code=messages.CONFIRMATION_TEMPLATE,
+        context="order",
+        record=order,
+        key=f"orders.confirmation:{order.pk}",
+        by=by,
+        reference=f"orders.order:{order.pk}",
+        timeline_subject=_("Confirmation de la commande %(number)s envoyée") % {"number": order.number},
+    )
+    emit(
+        "order.confirmed",
+        company_id=order.company_id,
+        reference=f"orders.order:{order.pk}",
+        key=f"order:{order.pk}:confirmed",
+        amount=str(order.total_ht),
+        rep_id=order.rep_id,
+    )
     transaction.on_commit(partial(tasks.after_confirmation.enqueue, order.pk))
     return order
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,53 +11,13 @@ from televente.core.mail import mail_users as _mail_users
 
 @task
 def after_confirmation(order_id: int) -> None:
-    """Updates the customer's habits and sends the confirmation email with its PDF."""
+    """Updates the customer's habits (the confirmation email goes through the outbox)."""
     from . import habits
     from .models import Order
 
-    order = Order.objects.select_related("company", "contact", "rep").filter(pk=order_id).first()
-    if order is None:
-        return
-    habits.refresh([order.company_id])
-    send_confirmation(order)
-
-
-def send_confirmation(order) -> bool:
-    """To the order contact, unless they refused emails (checked at send time). Filed on the timeline."""
-    from televente.customers.choices import InteractionKind
-    from televente.customers.services import interaction_record
-
-    from .documents import confirmation_pdf
-
-    contact = order.contact
-    if contact is None or not contact.email or not contact.allows("email"):
-        return False
-    language = contact.language or "fr"
-    with translation.override(language):
-        context = {
-            "order": order,
-            "contact": contact,
-            "seller": getattr(settings, "COMPANY_NAME", "Télévente"),
-        }
-        subject = render_to_string("orders/email/confirmation_subject.txt", context).strip()
-        body = render_to_string("orders/email/confirmation.txt", context)
-        filename = f"{_('commande')}-{order.number}.pdf"
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[contact.email]
-    )
-    message.attach(filename, confirmation_pdf(order, language), "application/pdf")
-    message.send()
-    interaction_record(
-        company=order.company,
-        kind=InteractionKind.DOCUMENT,
-        by=order.confirmed_by or order.rep,
-        contact=contact,
-        subject=_("Confirmation de la commande %(number)s envoyée à %(email)s")
-        % {"number": order.number, "email": contact.email},
-        reference=f"orders.order:{order.pk}",
-        touch_contact=False,
-    )
-    return True
+    company_id = Order.objects.filter(pk=order_id).values_list("company_id", flat=True).first()
+    if company_id is not None:
+        habits.refresh([company_id])
 
 
 @task
@@ -81,27 +38,6 @@ def notify_incident_service(incident_id: int) -> int:
     with translation.override("fr"):
         subject = _("Incident de livraison sur la commande %(number)s") % {"number": incident.order.number}
     return _mail_users(users, subject, "orders/email/incident_service.txt", {"incident": incident})
-
-
-@task
-def send_incident_alert(incident_id: int, contact_id: int, message: str) -> bool:
-    """The customer's notice, checked again at send time (the contact may have opted out since)."""
-    from televente.customers.models import Contact
-
-    from .models import DeliveryIncident
-
-    incident = DeliveryIncident.objects.select_related("order").filter(pk=incident_id).first()
-    contact = Contact.objects.filter(pk=contact_id).first()
-    if incident is None or contact is None or not contact.email or not contact.allows("email"):
-        return False
-    with translation.override(contact.language or "fr"):
-        subject = render_to_string(
-            "orders/email/incident_alert_subject.txt", {"order": incident.order}
-        ).strip()
-    EmailMessage(
-        subject=subject, body=message, from_email=settings.DEFAULT_FROM_EMAIL, to=[contact.email]
-    ).send()
-    return True
 
 
 @task

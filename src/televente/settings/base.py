@@ -79,10 +79,13 @@ INSTALLED_APPS = [
     "televente.core",
     "televente.accounts",
     "televente.customers",
+    "televente.messaging",
     "televente.catalog",
     "televente.orders",
     "televente.calls",
     "televente.claims",
+    "televente.receivables",
+    "televente.automation",
     "django_filters",
 ]
 
@@ -244,6 +247,9 @@ def mailers_from_env(default_file_path: Path) -> dict:
 
 
 MAILERS = mailers_from_env(VAR_DIR / "mail")
+# SMS go through a provider class (docs/DEPLOY.md); by default they are written to files in var/sms.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "televente.messaging.sms.FileSmsBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
 
 # Background tasks: django.tasks with the database backend (django-tasks-db), worker `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,6 +1,13 @@
 """Settings for the test suite (SQLite by default, PostgreSQL with DATABASE_URL)."""
 
+import atexit
+import shutil
+import tempfile
+
 from .base import *  # noqa: F403
+
+TEST_MEDIA = tempfile.mkdtemp(prefix="televente-test-media-")
+atexit.register(shutil.rmtree, TEST_MEDIA, True)
 
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
@@ -9,9 +16,15 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
+    # Files the tests write (imports, documents sent, attachments) go to a temporary folder.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": TEST_MEDIA},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SMS_BACKEND = "televente.messaging.sms.LocmemSmsBackend"
 # Tasks run through the real database backend; tests run the queue with run_pending_tasks().
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AXES_FAILURE_LIMIT = 5

@@ -17,6 +17,9 @@ def sign_in(page: Page, live_server, username: str, password: str = PASSWORD) ->
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    if password == PASSWORD:
+        # Wait for the signed-in page: a navigation started right away would cancel the login.
+        page.wait_for_url(lambda url: "/connexion/" not in url)
 
 
 def test_rep_logs_in_and_finds_home_and_team_by_keyboard(page: Page, live_server, world):

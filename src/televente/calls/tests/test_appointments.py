@@ -45,16 +45,25 @@ def test_booking_puts_the_visit_in_the_agenda_and_on_the_timeline(world, prospec
     assert appointment.field_rep == world.field_a and appointment.end == at(visit_day, 15)
     entry = Interaction.objects.get(company=prospect, kind=InteractionKind.APPOINTMENT)
     assert entry.next_action_owner == world.field_a and "Présentation de la gamme" in entry.subject
-    assert len(queued) == 1
+    assert len(queued) == 2  # the customer's copy (outbox) and the field rep's notice
 
     from televente.calls.tasks import send_appointment_invitations
 
-    assert send_appointment_invitations.call(appointment_id=appointment.pk) == 2  # field rep and customer
+    assert send_appointment_invitations.call(appointment_id=appointment.pk) == 1  # the field rep's copy
     to_rep = next(m for m in mailoutbox if m.to == [world.field_a.email])
     name, content, mimetype = to_rep.attachments[0]
     assert name == "rendez-vous.ics" and mimetype.startswith("text/calendar")
     text = content.decode() if isinstance(content, bytes) else content
     assert "BEGIN:VEVENT" in text and appointment.uid in text and "METHOD:REQUEST" in text
+    # The customer's copy went into the outbox with the booking; filed on the timeline once sent.
+    from televente.messaging.models import Message
+    from televente.messaging.services import outbox_send
+
+    invitation = Message.objects.get(reference=f"calls.appointment:{appointment.pk}")
+    assert outbox_send(invitation.pk) == "sent"
+    to_customer = mailoutbox[-1]
+    assert to_customer.to[0].endswith(f"<{prospect.decider.email}>")
+    assert to_customer.attachments[0][0] == "rendez-vous.ics"
     assert Interaction.objects.filter(company=prospect, kind=InteractionKind.DOCUMENT).exists()
 
 
@@ -65,6 +74,9 @@ def test_no_invitation_to_a_customer_who_refused_emails(world, prospect, visit_d
     from televente.calls.tasks import send_appointment_invitations
 
     assert send_appointment_invitations.call(appointment_id=appointment.pk) == 1
+    from televente.messaging.services import outbox_flush
+
+    assert outbox_flush() == {"blocked": 1}  # the opt-out is checked when the customer's copy leaves
     assert [m.to for m in mailoutbox] == [[world.field_a.email]]
 
 

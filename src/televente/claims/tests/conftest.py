@@ -85,15 +85,11 @@ def make_claim(company, delivered, world):
 
 @pytest.fixture
 def run_tasks(run_tasks):
-    """Commit as the real request would (the test's transaction never commits: run the callbacks
-    services queued with `on_commit`), then run the queued background tasks."""
-    from django.db import connection
+    """Commit as the real request would (the on_commit callbacks), then run the queued tasks."""
+    from televente.core.testing import run_commit_callbacks
 
     def run() -> None:
-        while connection.run_on_commit:
-            callbacks, connection.run_on_commit = connection.run_on_commit, []
-            for _sids, callback, _robust in callbacks:
-                callback()
+        run_commit_callbacks()
         run_tasks()
 
     return run

@@ -262,9 +262,11 @@ def test_closing_needs_a_settlement_and_the_customer_told_after_it(make_claim, w
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CLOSED and claim.survey_sent_at is not None
     run_tasks()
-    to_customer = [m for m in mail.outbox if m.to == ["chef@resto.fr"]]
+    to_customer = [m for m in mail.outbox if m.to[0].endswith("<chef@resto.fr>")]
     assert len(to_customer) == 2  # the settlement, then the satisfaction question
     assert "Voici notre réponse." in to_customer[0].body
+    name, content, mimetype = to_customer[0].attachments[0]  # the settlement's letter
+    assert mimetype == "application/pdf" and content[:4] == b"%PDF" and claim.number in name
     assert "/reclamations/satisfaction/" in to_customer[1].body
 
 

@@ -28,4 +28,5 @@ def test_english_catalogue_matches_the_translation_source():
                 entry.msgid
             )
         else:
-            assert entry.msgstr == source["EN"][entry.msgid], entry.msgid
+            key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+            assert entry.msgstr == source["EN"][key], key

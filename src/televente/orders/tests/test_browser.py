@@ -136,9 +136,13 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
     )
     order = Order.objects.get(company=company, status=OrderStatus.CONFIRMED)
     assert order.lines.count() == 6 and order.lines.filter(replaces__code="CRE001").exists()
+    from televente.messaging.models import Message
+
+    assert Message.objects.filter(reference=f"orders.order:{order.pk}").count() == 1  # in the outbox
     run_tasks()
+    assert Message.objects.get(reference=f"orders.order:{order.pk}").status == "sent"
     message = mailoutbox[-1]
-    assert order.number in message.subject and message.to == ["chef@bistrot.fr"]
+    assert order.number in message.subject and message.to[0].endswith("<chef@bistrot.fr>")
     assert message.attachments[0][2] == "application/pdf"
     print(f"\nKeys pressed beyond quantities: {keys.count}")
     assert keys.count <= 60
@@ -267,5 +271,5 @@ def test_a_late_delivery_is_reported_validated_and_told_to_the_customer(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "incident.png"), full_page=True)
     run_tasks()
-    to_customer = [m for m in mailoutbox if m.to == ["chef@bistrot.fr"] and "retard" in m.body]
+    to_customer = [m for m in mailoutbox if m.to[0].endswith("<chef@bistrot.fr>") and "retard" in m.body]
     assert len(to_customer) == 1 and order.number in to_customer[0].subject

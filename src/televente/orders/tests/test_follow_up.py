@@ -172,7 +172,7 @@ def test_an_incident_goes_from_report_to_resolution(
             proposed_solution="Relivraison demain matin",
             line_ids=[line.pk],
         )
-    assert len(queued) == 1  # the notice is a background task, sent after commit
+    assert len(queued) == 2  # the notice (a background task) and the event for the rules, after commit
     tasks.notify_incident_service.call(incident.pk)
     assert incident.service == BackOfficeService.LOGISTICS  # from the type
     assert [m.to for m in mailoutbox] == [[world.bo_logistics.email]]
@@ -195,9 +195,16 @@ def test_an_incident_goes_from_report_to_resolution(
             incident=incident, by=world.rep_a, channel="email", message=text, contact=contact
         )
     assert len(queued) == 1
-    tasks.send_incident_alert.call(incident.pk, contact.pk, text)
-    assert mailoutbox[-1].to == ["chef@resto.fr"] and confirmed.number in mailoutbox[-1].subject
-    assert Interaction.objects.filter(reference=f"orders.incident:{incident.pk}").count() == 2
+    from televente.messaging.models import Message
+    from televente.messaging.services import outbox_send
+
+    alert = Message.objects.get(reference=f"orders.incident:{incident.pk}")
+    assert outbox_send(alert.pk) == "sent"
+    assert mailoutbox[-1].to[0].endswith("<chef@resto.fr>") and confirmed.number in mailoutbox[-1].subject
+    assert Interaction.objects.filter(reference=f"orders.incident:{incident.pk}").count() == 1  # reported
+    assert Interaction.objects.filter(
+        reference=f"messaging.message:{alert.pk}", kind="email"
+    ).exists()  # sent
     incident = incidents.incident_resolve(
         incident=incident, by=world.rep_a, resolution="Relivré le lendemain"
     )

@@ -151,7 +151,7 @@ def test_confirmation_reserves_stock_numbers_and_files_the_order(
     assert Interaction.objects.filter(
         company=company, kind="order", reference=f"orders.order:{order.pk}"
     ).exists()
-    assert len(callbacks) == 1  # the email and the habits are queued, not done inline
+    assert len(callbacks) == 2  # the habits task and the event for the rules run after commit
     with pytest.raises(DomainError, match="déjà confirmée"):
         add(order, product, world.rep_a)
 
@@ -308,7 +308,9 @@ def test_habits_come_from_the_history(company, world):
 
 @pytest.mark.django_db
 def test_contact_of_the_order_gets_the_confirmation_unless_opted_out(company, world, mailoutbox):
-    from televente.orders.tasks import send_confirmation
+    from televente.messaging.choices import MessageStatus
+    from televente.messaging.models import Message
+    from televente.messaging.services import outbox_send
 
     contact = ContactFactory(company=company, is_order_contact=True, email="chef@resto.fr")
     draft = services.order_start(company=company, by=world.rep_a)
@@ -316,15 +318,23 @@ def test_contact_of_the_order_gets_the_confirmation_unless_opted_out(company, wo
     add(draft, sellable(code="BEU001"), world.rep_a)
     draft.refresh_from_db()
     order = services.order_confirm(order=draft, by=world.rep_a, version=draft.version)
-    assert send_confirmation(order)
+    queued = Message.objects.get(reference=f"orders.order:{order.pk}")
+    assert queued.template_code == "order_confirmation" and queued.status == MessageStatus.QUEUED
+    assert outbox_send(queued.pk) == MessageStatus.SENT
     message = mailoutbox[-1]
-    assert order.number in message.subject and message.to == ["chef@resto.fr"]
+    assert order.number in message.subject and message.to[0].endswith("<chef@resto.fr>")
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content[:4] == b"%PDF"
+    # The opt-out is checked when the message leaves, not when it was queued.
+    other = services.order_start(company=company, by=world.rep_a)
+    add(other, sellable(code="BEU002"), world.rep_a)
+    other.refresh_from_db()
+    other = services.order_confirm(order=other, by=world.rep_a, version=other.version)
     contact.opt_out_email = True
     contact.save()
-    order.contact.refresh_from_db()
-    assert not send_confirmation(order)
+    blocked = Message.objects.get(reference=f"orders.order:{other.pk}")
+    assert outbox_send(blocked.pk) == MessageStatus.BLOCKED
+    assert len(mailoutbox) == 1
 
 
 @pytest.mark.django_db

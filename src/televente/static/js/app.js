@@ -61,3 +61,64 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Template editor: a click on [data-insert-variable] inserts its text at the cursor of the last
+// focused [data-variable-target] field (the subject or the body), then gives the focus back there.
+(function () {
+  "use strict";
+  let lastField = null;
+
+  document.addEventListener("focusin", (event) => {
+    const field = event.target.closest && event.target.closest("[data-variable-target]");
+    if (field) lastField = field;
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-insert-variable]");
+    if (!button) return;
+    event.preventDefault();
+    let field = lastField && document.contains(lastField) ? lastField : null;
+    field = field || document.querySelector("textarea[data-variable-target]") || document.querySelector("[data-variable-target]");
+    if (!field) return;
+    const text = button.dataset.insertVariable;
+    const start = field.selectionStart ?? field.value.length;
+    const end = field.selectionEnd ?? start;
+    field.focus();
+    field.setRangeText(text, start, end, "end");
+    // Tell the page the field changed (the live preview listens to "input").
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
+
+// Rows that open a page: <tr data-href="..."> (the row keeps a real link for the keyboard).
+document.addEventListener("click", (event) => {
+  const row = event.target.closest("tr[data-href]");
+  if (!row || event.target.closest("a, button, input, select, textarea, label, summary")) return;
+  if (String(window.getSelection())) return; // the person is selecting text to copy
+  window.location.assign(row.dataset.href);
+});
+
+// Forms with data-clear-errors: a field's error (from the server) fades once the person edits it.
+document.addEventListener("input", (event) => {
+  const field = event.target.closest && event.target.closest("form[data-clear-errors] .field.has-error");
+  if (!field) return;
+  field.classList.remove("has-error");
+  field.querySelectorAll(".error").forEach((error) => { error.hidden = true; });
+});
+
+// Form parts that depend on another field: <div data-show-if="trigger" data-show-values="a b"> shows only
+// while the form's field "trigger" has the value a or b (the server renders the first state).
+(function () {
+  "use strict";
+  function sync(form) {
+    form.querySelectorAll("[data-show-if]").forEach((part) => {
+      const field = form.elements.namedItem(part.dataset.showIf);
+      const value = field ? field.value : "";
+      part.hidden = !(part.dataset.showValues || "").split(" ").includes(value);
+    });
+  }
+  document.addEventListener("change", (event) => {
+    const form = event.target.form;
+    if (form && form.querySelector("[data-show-if]")) sync(form);
+  });
+})();
