@@ -9,6 +9,13 @@ from .base import *  # noqa: F403
 TEST_MEDIA = tempfile.mkdtemp(prefix="televente-test-media-")
 atexit.register(shutil.rmtree, TEST_MEDIA, True)
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the default in-memory database: with an in-memory database Django hands the
+    # test's single connection to every live-server thread, so a browser test's concurrent
+    # requests (a poll and a page load) interleave on one connection and one can roll back the
+    # other's writes, e.g. the session just created, signing the user out.
+    DATABASES["default"]["TEST"] = {"NAME": f"{TEST_MEDIA}/test-db.sqlite3"}  # noqa: F405
+
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
