@@ -38,7 +38,12 @@ class UserLocaleMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(tz_name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The zone is the request's: the next request in this thread (a test, a worker) must
+            # not inherit it.
+            timezone.deactivate()
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
