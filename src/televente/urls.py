@@ -15,6 +15,7 @@ urlpatterns = [
     path("messages/", include("televente.messaging.urls")),
     path("automatisations/", include("televente.automation.urls")),
     path("recouvrement/", include("televente.receivables.urls")),
+    path("performance/", include("televente.reporting.urls")),
     path("i18n/langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

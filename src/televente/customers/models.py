@@ -507,6 +507,9 @@ class Interaction(BaseModel):
                 condition=Q(next_action_done_at__isnull=True) & ~Q(next_action=""),
                 name="interaction_open_next_steps",
             ),
+            # Reporting: a rep's calls of a day, and the callbacks promised for a day (kept or not).
+            models.Index(fields=["author", "occurred_at"], name="interaction_author_time"),
+            models.Index(fields=["next_action_owner", "next_action_at"], name="interaction_next_action"),
         ]
         constraints = [
             models.CheckConstraint(

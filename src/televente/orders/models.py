@@ -126,6 +126,9 @@ class Order(BaseModel):
             models.Index(fields=["company", "status", "-created_at"], name="order_company_status"),
             models.Index(fields=["status", "delivery_date"], name="order_status_delivery"),
             models.Index(fields=["-updated_at", "-id"], name="order_last_changed"),  # the order list
+            # Reporting: a rep's orders of a day, and a customer's order before a given one.
+            models.Index(fields=["rep", "confirmed_at"], name="order_rep_confirmed"),
+            models.Index(fields=["company", "confirmed_at"], name="order_company_confirmed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="order_number_unique"),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "televente.calls",
     "televente.claims",
     "televente.receivables",
+    "televente.reporting",
     "televente.automation",
     "django_filters",
 ]
