@@ -753,3 +753,65 @@ def automation_scan(size: str) -> Case:
         }
 
     return Case(custom=measure)
+
+
+# Objectives and dashboards (issue 9) ----------------------------------------------------------------------------------
+
+
+@metric("team_dashboard")
+def team_dashboard(size: str) -> Case:
+    """The supervisor's team dashboard for the current month (20 reps at `large`): each rep's figures
+    against objectives from the daily rows, today's figures computed live, the team's daily trend."""
+    return Case(run=get_ok(client_for("superviseur"), "/performance/equipe/"), target_p95_ms=300)
+
+
+@metric("my_performance")
+def my_performance(size: str) -> Case:
+    """The rep's own performance for the current month: today live, the month against objectives,
+    the team's rates beside."""
+    return Case(run=get_ok(client_for("televendeur"), "/performance/"), target_p95_ms=150)
+
+
+@metric("reporting_refresh_day")
+def reporting_refresh_day(size: str) -> Case:
+    """`stats.refresh_days` for yesterday (the last working day when yesterday is a weekend), every
+    team: the rep-days recomputed from the plans, calls, orders, lines and lost sales of the day and
+    stored (the periodic job's unit of work; idempotent, so it is simply run again). Also timed on
+    the busiest day of the last two weeks (the demo's last days have few orders: its customers made
+    late have stopped ordering)."""
+
+    def measure() -> dict:
+        import datetime as dt
+        import time
+
+        from django.db.models import Sum
+        from django.utils import timezone
+
+        from televente.reporting import stats
+        from televente.reporting.models import RepDay
+
+        def timed(day: dt.date) -> tuple[int, float]:
+            runs = []
+            for _ in range(5):
+                started = time.perf_counter()
+                rows = stats.refresh_days(day_from=day, day_to=day)
+                runs.append(time.perf_counter() - started)
+            return rows, round(min(runs), 3)
+
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        while yesterday.weekday() >= 5:
+            yesterday -= dt.timedelta(days=1)
+        busiest = (
+            RepDay.objects.filter(date__gte=yesterday - dt.timedelta(days=14), date__lte=yesterday)
+            .values("date")
+            .annotate(n=Sum("orders"))
+            .order_by("-n", "-date")
+            .values_list("date", flat=True)
+            .first()
+        ) or yesterday
+        rows, seconds = timed(yesterday)
+        busy_rows, busy_seconds = timed(busiest)
+        return {"day": yesterday.isoformat(), "rows": rows, "seconds": seconds,
+                "busiest_day": busiest.isoformat(), "busiest_rows": busy_rows, "busiest_seconds": busy_seconds}  # fmt: skip
+
+    return Case(custom=measure)
