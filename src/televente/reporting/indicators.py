@@ -13,20 +13,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 from televente.accounts.choices import Role
 from televente.accounts.models import Team, User
+from televente.customers.choices import CompanyStatus
+from televente.customers.models import Company, CompanyHabits, Interaction
+from televente.orders.models import Order
 
 from . import stats
-from .choices import Metric
+from .choices import Cause, Metric
 from .models import Objective, RepDay
 from .periods import Period
 
 ZERO = Decimal("0")
 WATCH_SHARE = 0.9  # from 90 % to 100 % of the expected pace: "à surveiller"; under 90 %: "en retard"
 RATE_METRICS = {Metric.CROSS_SELL}  # a rate is compared with its target whatever the day of the period
+
+
+def _sums() -> dict:
+    """The aggregate of every RepDay field: the figures of a set of rows."""
+    return {key: Sum(key) for key in stats.FIELDS}
 
 
 def _ratio(numerator, denominator) -> float | None:
@@ -200,7 +210,7 @@ def figures_by_rep(
         sums = (
             RepDay.objects.filter(rep_id__in=rep_ids, date__gte=start, date__lte=stored_until)
             .values("rep_id")
-            .annotate(**{key: Sum(key) for key in stats.FIELDS})
+            .annotate(**_sums())
         )
         for row in sums:
             result[row.pop("rep_id")].add(row)
@@ -231,7 +241,7 @@ def daily_series(
         for row in (
             RepDay.objects.filter(rep_id__in=rep_ids, date__gte=start, date__lte=stored_until)
             .values("date")
-            .annotate(**{key: Sum(key) for key in stats.FIELDS})
+            .annotate(**_sums())
         ):
             days[row.pop("date")].add(row)
     if start <= today <= end and rep_ids:
@@ -376,7 +386,7 @@ def my_performance(*, rep: User, period: Period, today: dt.date | None = None) -
         if period.start <= stored_until:
             row = RepDay.objects.filter(
                 rep_id__in=team_ids, date__gte=period.start, date__lte=stored_until
-            ).aggregate(**{key: Sum(key) for key in stats.FIELDS})
+            ).aggregate(**_sums())
             team_figures.add(row)
     series = (
         daily_series([rep.pk], period.start, min(period.end, today), today=today, live=live)
@@ -423,7 +433,6 @@ def revenue_factors(current: Figures, reference: Figures) -> list[Factor]:
     Each factor's contribution to the revenue change is its log-mean Divisia share (LMDI): the
     contributions add up exactly to the change. When a factor is zero on one side, the
     contributions are not defined and only the values are shown."""
-    from django.utils.translation import gettext as _
 
     def chain(f: Figures) -> list[float | None]:
         return [
@@ -478,14 +487,6 @@ class Variance:
 def variance(*, team: Team, rep: User | None, period: Period, today: dt.date | None = None) -> Variance:
     """What explains a revenue gap: the factors against the previous period at a comparable date,
     the calls by weekday, the customers who ordered then and not now, the customers late."""
-    from django.db.models import Count, Q
-    from django.db.models import Sum as DbSum
-
-    from televente.customers.choices import CompanyStatus
-    from televente.customers.models import Company, CompanyHabits
-    from televente.orders.models import Order
-
-    from .choices import Cause
 
     today = today or timezone.localdate()
     rep_ids = [rep.pk] if rep else [r.pk for r in team_reps(team, period)]
@@ -525,7 +526,7 @@ def variance(*, team: Team, rep: User | None, period: Period, today: dt.date | N
         orders.filter(confirmed_at__gte=ref_bounds[0], confirmed_at__lt=ref_bounds[1])
         .exclude(company_id__in=ordered_now)
         .values("company_id")
-        .annotate(revenue=DbSum("total_lines"), n=Count("pk"))
+        .annotate(revenue=Sum("total_lines"), n=Count("pk"))
         .order_by("-revenue")[:15]
     )
     lost = list(lost)
@@ -560,7 +561,6 @@ def _weekday_breakdown(
     rep_ids, current: tuple[dt.date, dt.date], reference: tuple[dt.date, dt.date], *, today
 ):
     """Calls made, reached and revenue by weekday (Monday to Friday) for the two ranges."""
-    from django.utils.dates import WEEKDAYS
 
     result = []
     sides = {}
@@ -603,10 +603,6 @@ class SegmentTalk:
 def talk_by_segment(*, rep_ids: list[int], period: Period, today: dt.date) -> list[SegmentTalk]:
     """The reached calls' average duration per customer segment against the segment's recommended
     duration (Segment.call_minutes), the segments with the most calls first."""
-    from django.db.models import Avg, Count
-    from django.utils.translation import gettext as _
-
-    from televente.customers.models import Interaction
 
     low = stats.day_bounds(period.start)[0]
     high = stats.day_bounds(min(period.end, today))[1]

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,11 +27,14 @@ from televente.accounts.models import Team, User
 from televente.core.errors import DomainError
 from televente.core.tabular import download
 
-from . import boards, drill, indicators, services
+from . import boards, charts, drill, indicators, services
 from .choices import ActionStatus, Metric
+from .documents import synthesis_pdf
 from .forms import ActionCloseForm, ActionForm, CommentForm, SelfAssessmentForm, parse_target
 from .models import CorrectiveAction, SelfAssessment
 from .periods import Period
+from .portfolio import portfolio
+from .service import service_quality
 
 
 def in_company_time(view):
@@ -193,13 +197,13 @@ def team(request: HttpRequest) -> HttpResponse:
         "rep", "owner"
     )
     goal = next((p for p in view.total_progress if p.metric == Metric.REVENUE), None)
-    charts = [
+    team_charts = [
         boards.cumulative_revenue(
             view.series, period=period, goal=goal, title=_("CA HT de l'équipe, jour après jour")
         )
     ]
     if Metric.REVENUE in view.metrics:
-        charts.append(
+        team_charts.append(
             boards.reps_against_objective(
                 view.rows, title=_("CA de chaque télévendeur face au rythme attendu")
             )
@@ -214,7 +218,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "team": team,
             "open_actions": list(open_actions[:10]),
             "metric_choices": Metric.choices,
-            "charts": charts,
+            "charts": team_charts,
         },
     )
 
@@ -520,7 +524,6 @@ def drill_calls(request: HttpRequest) -> HttpResponse:
         )
         return download(header, data, fmt=fmt, basename="appels", title=_("Appels"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    from django.utils.dates import WEEKDAYS
 
     return render(
         request,
@@ -629,8 +632,6 @@ def assessment_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @in_company_time
 def portfolio_view(request: HttpRequest) -> HttpResponse:
-    from . import charts as drawing
-    from .portfolio import portfolio
 
     team, teams = _team(request)
     period = _period(request)
@@ -651,11 +652,11 @@ def portfolio_view(request: HttpRequest) -> HttpResponse:
             for r in view.late_customers
         )
         return download(header, rows, fmt=fmt, basename="clients-en-retard", title=_("Clients en retard"))
-    pareto_chart = drawing.pareto(
+    pareto_chart = charts.pareto(
         _("Concentration du chiffre d'affaires sur 12 mois"), view.pareto.points, top20_share=view.pareto.top20_share,
         top_customers_share=(view.pareto.top20_customers / view.pareto.customers) if view.pareto.customers else 0.2,
     )  # fmt: skip
-    abc_chart = drawing.bars(
+    abc_chart = charts.bars(
         _("Part du CA par classe ABC"), [row.label for row in view.abc], [row.share for row in view.abc],
         fmt="percent", label_header=_("Classe"), value_header=_("Part du CA"),
     )  # fmt: skip
@@ -670,8 +671,6 @@ def portfolio_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @in_company_time
 def service_view(request: HttpRequest) -> HttpResponse:
-    from . import charts as drawing
-    from .service import service_quality
 
     team, teams = _team(request)
     period = _period(request)
@@ -682,7 +681,7 @@ def service_view(request: HttpRequest) -> HttpResponse:
             [_("Incident de livraison"), r.label, r.count, ""] for r in view.incidents_by_cause
         ]
         return download(header, rows, fmt=fmt, basename="service-causes", title=_("Causes"))
-    claims_chart = drawing.bars(
+    claims_chart = charts.bars(
         _("Réclamations par cause"), [r.label for r in view.claims_by_cause], [r.count for r in view.claims_by_cause],
         fmt="int", label_header=_("Cause"), value_header=_("Réclamations"),
     )  # fmt: skip
@@ -696,7 +695,6 @@ def service_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @in_company_time
 def synthesis(request: HttpRequest) -> HttpResponse:
-    from .documents import synthesis_pdf
 
     team, _teams = _team(request)
     period = _period(request)

@@ -225,3 +225,22 @@ def test_a_rep_in_another_time_zone_sees_the_companys_day(client, world, activit
     from django.conf import settings
 
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+
+
+def test_the_supervisors_other_screens_read_a_bounded_number_of_queries(
+    client, world, activity, django_assert_max_num_queries
+):
+    for rep in range(12):  # a bigger team must not mean more queries
+        world.rep_a.__class__.objects.create_user(username=f"more{rep}", team=world.team_a, role="rep")
+    client.force_login(world.sup_a)
+    for name, bound in (
+        ("reporting:variance", 30),
+        ("reporting:drill_customers", 15),
+        ("reporting:drill_calls", 15),
+        ("reporting:actions", 12),
+        ("reporting:objectives", 12),
+        ("reporting:portfolio", 25),
+        ("reporting:service", 18),
+    ):
+        with django_assert_max_num_queries(bound):
+            assert client.get(reverse(name), {"team": world.team_a.pk}).status_code == 200, name
