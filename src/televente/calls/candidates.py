@@ -189,9 +189,9 @@ def collect(
     from .sources import registered
 
     for source in registered():
-        for company_id, reason, note in source(team, day, rep_ids):
+        for company_id, reason, note, *rest in source(team, day, rep_ids):
             if reason in REASON_WEIGHT:
-                add(company_id, reason, note=note)
+                add(company_id, reason, note=note, source_reference=rest[0] if rest else "")
 
     # Quotas per rep: inactive accounts and prospects, best potential first.
     def quota(qs, reason: str, per_rep: int, order: list[str]) -> None:

@@ -22,6 +22,7 @@ from televente.accounts.choices import Role
 from televente.accounts.models import Team, User
 from televente.accounts.permissions import is_admin
 from televente.core.errors import DomainError, PermissionRefused
+from televente.core.events import emit
 from televente.customers.choices import Channel, ConsentSource, InteractionKind, NextStepAction, Outcome
 from televente.customers.models import Company, Interaction
 from televente.customers.services import contact_set_consent, interaction_record
@@ -550,6 +551,18 @@ def call_outcome_record(
         task.status = TaskStatus.PLANNED
         task.reason = CallReason.CALLBACK
     task.save()
+    # Campaigns, scripts and surveys follow their calls from this event (after commit).
+    emit(
+        "call.completed",
+        company_id=task.company_id,
+        reference=f"calls.calltask:{task.pk}",
+        key=f"calls.calltask:{task.pk}:{task.attempts}",
+        task_id=task.pk,
+        outcome=outcome,
+        rep_id=by.pk,
+        interaction_id=interaction.pk,
+        order_reference=reference,
+    )
     return task
 
 
