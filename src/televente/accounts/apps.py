@@ -22,6 +22,18 @@ class AccountsConfig(AppConfig):
         register(NavEntry("home", _("Accueil"), "accounts:home", 0, permissions.is_signed_in, "g h"))
         register(NavEntry("team", _("Mon équipe"), "accounts:my_team", 20, permissions.has_team_page, "g e"))
         register(
-            NavEntry("account", _("Mon compte"), "accounts:profile", 90, permissions.is_signed_in, "g c")
+            NavEntry(
+                "account",
+                _("Mon compte"),
+                "accounts:profile",
+                90,
+                permissions.is_signed_in,
+                "g c",
+                secondary=True,
+            )
         )
-        register(NavEntry("admin", _("Administration"), "admin:index", 100, permissions.is_admin, "g a"))
+        register(
+            NavEntry(
+                "admin", _("Administration"), "admin:index", 100, permissions.is_admin, "g a", secondary=True
+            )
+        )

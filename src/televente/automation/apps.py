@@ -26,7 +26,15 @@ class AutomationConfig(AppConfig):
         auditlog.register(AutomationRule, exclude_fields=["updated_at"], m2m_fields={"segments", "teams"})
         messages.register()
         register(
-            NavEntry("automation", _("Automatisations"), "automation:list", 45, _can_manage_rules, "g u")
+            NavEntry(
+                "automation",
+                _("Automatisations"),
+                "automation:list",
+                45,
+                _can_manage_rules,
+                "g u",
+                secondary=True,
+            )
         )
         business_event.connect(signals.on_business_event, dispatch_uid="automation.on_business_event")
         company_merged.connect(signals.move_firings, dispatch_uid="automation.move_firings")

@@ -22,6 +22,7 @@ class NavEntry:
     order: int
     allowed: Callable[[object], bool]
     shortcut: str = ""  # "g h": press g then h
+    secondary: bool = False  # occasional pages (imports, settings): always under "Plus"
 
     @property
     def url(self) -> str:
@@ -39,6 +40,26 @@ def entries_for(user) -> list[NavEntry]:
     if not getattr(user, "is_authenticated", False):
         return []
     return sorted((e for e in _REGISTRY.values() if e.allowed(user)), key=lambda e: e.order)
+
+
+# How many entries fit in the bar of a 1366 px screen; the others go under "Plus".
+MAIN_ENTRIES = 10
+
+
+def split_entries(entries: list[NavEntry], current: str = "") -> tuple[list[NavEntry], list[NavEntry]]:
+    """The bar's entries and those under "Plus": secondary ones always, then what overflows the bar,
+    keeping the registered order. The page being shown stays visible in the bar."""
+    main = [e for e in entries if not e.secondary]
+    more = [e for e in entries if e.secondary]
+    if len(main) > MAIN_ENTRIES:
+        overflow = main[MAIN_ENTRIES:]
+        main = main[:MAIN_ENTRIES]
+        more = overflow + more
+    current_entry = next((e for e in more if e.url_name == current), None)
+    if current_entry is not None:
+        more.remove(current_entry)
+        main.append(current_entry)
+    return main, more
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,23 @@ class CustomersConfig(AppConfig):
         auditlog.register(DeliveryAddress)
 
         register(NavEntry("customers", _("Clients"), "customers:portfolio", 10, is_signed_in, "g l"))
-        register(NavEntry("import", _("Import"), "customers:import_start", 60, can_import, ""))
         register(
-            NavEntry("duplicates", _("Doublons"), "customers:duplicates", 61, is_supervisor_or_admin, "")
+            NavEntry("import", _("Import"), "customers:import_start", 60, can_import, "", secondary=True)
         )
-        register(NavEntry("gdpr", _("RGPD"), "customers:gdpr", 62, is_supervisor_or_admin, ""))
+        register(
+            NavEntry(
+                "duplicates",
+                _("Doublons"),
+                "customers:duplicates",
+                61,
+                is_supervisor_or_admin,
+                "",
+                secondary=True,
+            )
+        )
+        register(
+            NavEntry("gdpr", _("RGPD"), "customers:gdpr", 62, is_supervisor_or_admin, "", secondary=True)
+        )
 
         from datetime import time
 

@@ -122,3 +122,17 @@ document.addEventListener("input", (event) => {
     if (form && form.querySelector("[data-show-if]")) sync(form);
   });
 })();
+
+// The navigation's "Plus" menu closes on a click elsewhere or on Escape, like a menu.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details[data-nav-more][open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details[data-nav-more][open]").forEach((menu) => {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+});
