@@ -46,7 +46,12 @@ def _cockpit_context(request: HttpRequest, task_id: int | None = None, **forms) 
         context["prep"] = selectors.call_preparation(company=task.company)
         context["actions"] = actions_for(request.user, task.company)
         # Panels learn which call they sit beside (the script of its reason, the documents it sends).
-        context["panels"] = [f"{url}?appel={task.pk}" for url in panels_for(request.user, task.company)]
+        context["call_panels"] = [
+            f"{url}?appel={task.pk}" for url in panels_for(request.user, task.company, during_call=True)
+        ]
+        context["panels"] = [
+            f"{url}?appel={task.pk}" for url in panels_for(request.user, task.company, during_call=False)
+        ]
         default_next = services.next_call_day(task.company, timezone.localdate())
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={

@@ -43,7 +43,7 @@ def entries_for(user) -> list[NavEntry]:
 
 
 # How many entries fit in the bar of a 1366 px screen; the others go under "Plus".
-MAIN_ENTRIES = 10
+MAIN_ENTRIES = 9
 
 
 def split_entries(entries: list[NavEntry], current: str = "") -> tuple[list[NavEntry], list[NavEntry]]:

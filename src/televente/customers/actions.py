@@ -52,6 +52,9 @@ class CompanyPanel:
     url_name: str  # takes the company's pk, answers an HTML fragment
     order: int
     allowed: Callable[[object], bool]  # (user)
+    # In the cockpit, cards the rep reads while talking (the campaign, the script) sit under the call;
+    # the others (documents, competitors, claims, debts) in the side column.
+    during_call: bool = False
 
     def url(self, company) -> str:
         return reverse(self.url_name, args=[company.pk])
@@ -64,9 +67,14 @@ def register_panel(panel: CompanyPanel) -> None:
     _PANELS[panel.key] = panel
 
 
-def panels_for(user, company) -> list[str]:
-    """The fragments' URLs, in order."""
-    return [p.url(company) for p in sorted(_PANELS.values(), key=lambda p: p.order) if p.allowed(user)]
+def panels_for(user, company, *, during_call: bool | None = None) -> list[str]:
+    """The fragments' URLs, in order; `during_call` keeps only the cards read while talking (True) or
+    only the others (False)."""
+    return [
+        p.url(company)
+        for p in sorted(_PANELS.values(), key=lambda p: p.order)
+        if p.allowed(user) and (during_call is None or p.during_call == during_call)
+    ]
 
 
 # Links of timeline entries ------------------------------------------------------------------------

@@ -41,7 +41,10 @@ def test_rep_finds_a_customer_without_accents_and_logs_a_callback(page: Page, li
     expect(page.get_by_label("Type")).to_be_focused()
     page.get_by_label("Interlocuteur", exact=True).select_option(label="Loïc Le Bihan")
     page.get_by_label("Issue").select_option("callback")
-    page.get_by_label("Notes", exact=True).fill("Veut passer commande demain matin")
+    # Scoped to the timeline's form: the cards of other apps on the file have their own "Notes".
+    page.locator("form", has=page.get_by_label("Issue")).get_by_label("Notes", exact=True).fill(
+        "Veut passer commande demain matin"
+    )
     page.get_by_label("Prochaine étape").select_option("callback")
     page.get_by_label("Le", exact=True).fill(tomorrow.isoformat())
     page.get_by_label("À", exact=True).fill("10:00")
