@@ -31,6 +31,12 @@ class Script(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def reason_labels(self) -> list[str]:
+        from televente.calls.choices import CallReason
+
+        return [str(CallReason(r).label) for r in self.reasons or [] if r in CallReason.values]
+
 
 class ScriptStep(BaseModel):
     script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="steps")
@@ -96,6 +102,13 @@ class ScriptRun(BaseModel):
     )
     answers = models.JSONField(default=dict, blank=True)  # {step id: answer}
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # The steps visited in order (step ids): "previous step" goes back along the branches taken.
+    path = models.JSONField(default=list, blank=True)
+    # Stamped from the "call.completed" event: how the call ended, kept beside where it stopped.
+    outcome = models.CharField(_("issue de l'appel"), max_length=20, blank=True)
+    completed_at = models.DateTimeField(_("appel terminé le"), null=True, blank=True)
+    # The one timeline entry summarising the answers (written at the end of the run or of the call).
+    summarised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("déroulé de script")
