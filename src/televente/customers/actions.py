@@ -77,6 +77,36 @@ def panels_for(user, company, *, during_call: bool | None = None) -> list[str]:
     ]
 
 
+# Links of the portfolio ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioLink:
+    """A page of a higher app that starts from the portfolio's current filters ("create a campaign
+    with this filter"); the link carries the filters' querystring."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int
+    allowed: Callable[[object], bool]  # (user)
+
+
+_PORTFOLIO_LINKS: dict[str, PortfolioLink] = {}
+
+
+def register_portfolio_link(link: PortfolioLink) -> None:
+    _PORTFOLIO_LINKS[link.key] = link
+
+
+def portfolio_links_for(user) -> list[dict]:
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in sorted(_PORTFOLIO_LINKS.values(), key=lambda link: link.order)
+        if link.allowed(user)
+    ]
+
+
 # Links of timeline entries ------------------------------------------------------------------------
 
 # An entry's `reference` ("orders.order:42") names a record of a higher app; that app registers

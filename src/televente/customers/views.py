@@ -19,7 +19,7 @@ from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused, add_form_error
 
 from . import exports, imports, selectors, services
-from .actions import actions_for, panels_for
+from .actions import actions_for, panels_for, portfolio_links_for
 from .forms import (
     CallWindowFormSet,
     ClosureForm,
@@ -66,6 +66,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "saved_filters": SavedFilter.objects.filter(user=request.user),
         "saved_filter_form": SavedFilterForm(),
         "can_create": request.user.role != Role.BACK_OFFICE,
+        "portfolio_links": portfolio_links_for(request.user),
         # Row links are built from this prefix: one reverse() per page instead of one per row.
         "portfolio_url": reverse("customers:portfolio"),
     }
