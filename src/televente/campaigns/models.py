@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from televente.core.models import BaseModel
@@ -16,7 +17,9 @@ class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         from televente.accounts.choices import Role
 
-        if user.role in (Role.ADMIN, Role.BACK_OFFICE):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser or user.role in (Role.ADMIN, Role.BACK_OFFICE):
             return self
         if user.role == Role.SUPERVISOR:
             return self.filter(models.Q(team__isnull=True) | models.Q(team__supervisor=user)).distinct()
@@ -135,3 +138,26 @@ class CampaignTarget(BaseModel):
         verbose_name_plural = _("cibles de campagne")
         constraints = [models.UniqueConstraint(fields=["campaign", "company"], name="campaigntarget_once")]
         indexes = [models.Index(fields=["company", "status"], name="campaigntarget_company")]
+
+
+class TargetCall(models.Model):
+    """A call made to a target, counted once per call event (the event's key)."""
+
+    target = models.ForeignKey(CampaignTarget, on_delete=models.CASCADE, related_name="calls")
+    key = models.CharField(max_length=120)
+    task = models.ForeignKey(
+        "calls.CallTask", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("issue"), max_length=20, blank=True)
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    called_at = models.DateTimeField(_("appelé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appel de campagne")
+        verbose_name_plural = _("appels de campagne")
+        constraints = [models.UniqueConstraint(fields=["target", "key"], name="targetcall_once")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.outcome}"
