@@ -48,7 +48,7 @@ MAIN_ENTRIES = 9
 
 def split_entries(entries: list[NavEntry], current: str = "") -> tuple[list[NavEntry], list[NavEntry]]:
     """The bar's entries and those under "Plus": secondary ones always, then what overflows the bar,
-    keeping the registered order. The page being shown stays visible in the bar."""
+    keeping the registered order. The page being shown stays visible in the bar, in the last place."""
     main = [e for e in entries if not e.secondary]
     more = [e for e in entries if e.secondary]
     if len(main) > MAIN_ENTRIES:
@@ -58,6 +58,8 @@ def split_entries(entries: list[NavEntry], current: str = "") -> tuple[list[NavE
     current_entry = next((e for e in more if e.url_name == current), None)
     if current_entry is not None:
         more.remove(current_entry)
+        if len(main) >= MAIN_ENTRIES:  # it takes the last place of the bar, which goes under "Plus"
+            more.insert(0, main.pop())
         main.append(current_entry)
     return main, more
 

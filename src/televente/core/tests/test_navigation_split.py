@@ -28,3 +28,11 @@ def test_the_page_being_shown_stays_in_the_bar():
     main, more = split_entries(entries, current="app:e2")
     assert [e.key for e in main] == ["e1", "e2"]
     assert more == []
+
+
+def test_the_page_being_shown_takes_the_last_place_of_a_full_bar():
+    entries = [_entry(n) for n in range(MAIN_ENTRIES + 2)]
+    current = f"app:e{MAIN_ENTRIES + 1}"
+    main, more = split_entries(entries, current=current)
+    assert len(main) == MAIN_ENTRIES and main[-1].url_name == current
+    assert [e.key for e in more] == [f"e{MAIN_ENTRIES - 1}", f"e{MAIN_ENTRIES}"]
