@@ -155,10 +155,12 @@ def _coffee(ctx: DemoContext, supervisor, team) -> Campaign:
         .order_by("ended_at", "pk")
         .values_list("pk", "company_id", "rep_id", "outcome", "attempts", "started_at", "ended_at")
     )
+    # The offer was pitched on the calls up to the first one that reached the customer: their
+    # outcomes make the results (later calls were the customer's usual orders, not the campaign).
     for task_id, company_id, rep_id, outcome, attempts, started_at, ended_at in calls:
         target = targets[company_id]
         status = OUTCOME_STATUS.get(outcome)
-        if status is None:
+        if status is None or target.reached_at is not None:
             continue
         target.attempts = min(target.attempts + attempts, 30)
         target.last_task_id = task_id

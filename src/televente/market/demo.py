@@ -43,7 +43,7 @@ COMPETITORS = [
     ("Distri-Frais Ouest", 30, 0.94, 400),
     ("Boulange Pro Services", 22, 0.97, 380),
     ("Cash Alimentaire du Centre", 18, 0.90, 300),
-    ("Métro", 14, 1.02, 500),
+    ("Grossistes du Val de Seine", 14, 1.02, 500),
     ("Les Halles de Loire", 9, 0.92, 25),  # appeared this quarter: the report shows it "nouveau"
     ("Saveurs du Terroir Distribution", 7, 1.05, 200),
 ]
