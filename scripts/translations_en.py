@@ -971,209 +971,209 @@ EN = {
     "Valable du": "Valid from",
     "Valable jusqu'au": "Valid until",
     "tarif (vide : tous les clients)": "price list (empty: every customer)",
-    'remise manuelle maximale (%)': 'maximum manual discount (%)',
-    'Vide : la limite du rôle (télévendeur 5 %, superviseur 15 %).': 'Empty: the role’s limit (rep 5 %, supervisor 15 %).',
-    'Commandes': 'Orders',
-    'Prendre une commande': 'Take an order',
-    'Brouillon': 'Draft',
-    'Confirmée': 'Confirmed',
-    'Préparée': 'Prepared',
-    'Expédiée': 'Shipped',
-    'Livrée': 'Delivered',
-    'Annulée': 'Cancelled',
-    'Plateforme en ligne': 'Online platform',
-    'ERP': 'ERP',
-    'Habituel': 'Habitual',
-    'Substitution': 'Substitution',
-    'Vente additionnelle': 'Cross-sell',
-    'Promotion': 'Promotion',
-    'API': 'API',
-    'Rupture, substitut refusé': 'Out of stock, substitute refused',
-    'Prix': 'Price',
-    'Acheté chez un concurrent': 'Bought from a competitor',
-    'Pas besoin cette fois': 'Not needed this time',
-    'Sans objet': 'Not applicable',
-    'Demandée': 'Requested',
-    'Accordée': 'Granted',
-    'Refusée': 'Refused',
-    'Quantité': 'Quantity',
-    'Remise (%)': 'Discount (%)',
-    'Rappeler le client au retour en stock': 'Call the customer back when back in stock',
-    'Livraison le': 'Delivery on',
-    'Référence client': 'Customer reference',
-    "Motif du dépassement d'encours (superviseur)": 'Reason for exceeding the credit limit (supervisor)',
-    'Motif': 'Reason',
-    'client': 'customer',
-    'pris par': 'taken by',
-    'date de livraison': 'delivery date',
-    'référence client (bon de commande)': 'customer reference (purchase order)',
-    'remarques': 'remarks',
-    'total des lignes HT': 'lines total excl. VAT',
-    'remise sur la commande HT': 'order discount excl. VAT',
-    'accord de remise': 'discount approval',
-    'référence externe': 'external reference',
-    'confirmée le': 'confirmed on',
-    'transporteur / chauffeur': 'carrier / driver',
-    'livraison prévue': 'expected delivery',
-    'livrée le': 'delivered on',
-    'commande': 'order',
-    'Brouillon n° %(pk)s': 'Draft no. %(pk)s',
-    'unité': 'unit',
-    'quantité': 'quantity',
-    'quantité en unités de base': 'quantity in base units',
-    'remise manuelle (%)': 'manual discount (%)',
-    'unités gratuites (unités de base)': 'free units (base units)',
-    'montant HT': 'amount excl. VAT',
-    'remplace': 'replaces',
-    'ligne de commande': 'order line',
-    'lignes de commande': 'order lines',
-    'quantité (unités de base)': 'quantity (base units)',
-    'rappeler le': 'call back on',
-    'vente perdue': 'lost sale',
-    'ventes perdues': 'lost sales',
-    'quantité habituelle': 'usual quantity',
-    'nombre de commandes': 'number of orders',
-    'part des commandes': 'share of orders',
-    'tous les (jours)': 'every (days)',
-    'habitude produit': 'product habit',
-    'habitudes produit': 'product habits',
-    "La commande a été modifiée entre-temps (autre onglet ou autre personne) : rechargez-la, rien n'est perdu.": 'The order was changed meanwhile (another tab or another person): reload it, nothing is lost.',
-    'Cette commande est déjà confirmée : elle ne se modifie plus ici.': 'This order is already confirmed: it can no longer be changed here.',
-    'Vous ne pouvez pas modifier les commandes de ce client.': 'You cannot change this customer’s orders.',
-    'Vous ne pouvez pas prendre de commande pour ce client.': 'You cannot take an order for this customer.',
-    "Cet article n'a pas d'unité de vente : il ne peut pas être commandé.": 'This product has no sales unit: it cannot be ordered.',
-    'La quantité doit être au moins 1.': 'The quantity must be at least 1.',
-    'Minimum %(n)s %(unit)s pour cet article.': 'Minimum %(n)s %(unit)s for this product.',
-    'Par multiple de %(n)s %(unit)s pour cet article.': 'In multiples of %(n)s %(unit)s for this product.',
-    'Cet article est arrêté : proposez un produit de substitution.': 'This product is discontinued: offer a substitute.',
-    "Cette unité n'est pas une unité de cet article.": 'This unit is not a unit of this product.',
-    'Remise entre 0 et 100 %.': 'Discount between 0 and 100 %.',
-    "Ce substitut n'a pas d'unité de vente.": 'This substitute has no sales unit.',
-    'Raison inconnue.': 'Unknown reason.',
-    'Vente perdue : %(name)s (rupture)': 'Lost sale: %(name)s (out of stock)',
-    'Rappeler : %(name)s de retour en stock': 'Call back: %(name)s back in stock',
-    'La date de livraison est passée.': 'The delivery date is past.',
-    'Cette adresse appartient à un autre client.': 'This address belongs to another customer.',
-    'Accord demandé pour une remise de %(p)s %%': 'Approval requested for a %(p)s %% discount',
-    'Seul un superviseur accorde une remise au-delà de la limite.': 'Only a supervisor grants a discount beyond the limit.',
-    'Dites pourquoi la remise est refusée.': 'Say why the discount is refused.',
-    'Remise accordée': 'Discount granted',
-    'Remise refusée : %(n)s': 'Discount refused: %(n)s',
-    'La commande est vide.': 'The order is empty.',
-    'Choisissez une date de livraison.': 'Choose a delivery date.',
-    "Une remise de %(p)s %% dépasse votre limite (%(limit)s %%) : demandez l'accord d'un superviseur.": 'A %(p)s %% discount exceeds your limit (%(limit)s %%): ask a supervisor for approval.',
-    'Encours dépassé de %(amount)s € : la commande ne peut être validée que par un superviseur, avec un motif.': 'Credit limit exceeded by €%(amount)s: only a supervisor can confirm the order, with a reason.',
-    'Stock insuffisant pour : %(names)s. Proposez un substitut ou réduisez la quantité.': 'Not enough stock for: %(names)s. Offer a substitute or reduce the quantity.',
-    'Stock insuffisant': 'Not enough stock',
-    'Commande %(number)s : %(n)s lignes, %(amount)s € HT': 'Order %(number)s: %(n)s lines, €%(amount)s excl. VAT',
-    "Cette clé d'idempotence a déjà servi pour une autre commande.": 'This idempotency key was already used for another order.',
-    'Unité inconnue : %(u)s.': 'Unknown unit: %(u)s.',
-    "Des lignes sont invalides : rien n'a été enregistré.": 'Some lines are invalid: nothing was saved.',
-    "Reçue par l'API": 'Received through the API',
-    'Passage impossible de « %(a)s » à « %(b)s ».': 'Cannot go from “%(a)s” to “%(b)s”.',
-    'Confirmation de la commande %(number)s envoyée à %(email)s': 'Confirmation of order %(number)s sent to %(email)s',
-    'Confirmation de commande': 'Order confirmation',
-    'Votre interlocuteur': 'Your contact',
-    'Votre référence': 'Your reference',
-    'Montant HT': 'Amount excl. VAT',
-    'remplace %(name)s': 'replaces %(name)s',
-    '+ %(n)s %(unit)s offerts': '+ %(n)s %(unit)s free',
-    'Total des lignes HT': 'Lines total excl. VAT',
-    'Remise sur la commande': 'Order discount',
-    'Total HT': 'Total excl. VAT',
-    'Total TTC': 'Total incl. VAT',
-    'Nous vous confirmons votre commande %(number)s, livrée le %(date)s.': 'We confirm your order %(number)s, delivered on %(date)s.',
-    'Montant : %(ht)s HT, %(ttc)s TTC.': 'Amount: %(ht)s excl. VAT, %(ttc)s incl. VAT.',
-    'Le détail est dans le document joint. Merci de votre confiance.': 'The details are in the attached document. Thank you for your trust.',
-    'Confirmation de votre commande %(number)s – %(seller)s': 'Confirmation of your order %(number)s – %(seller)s',
-    'Écran de commande': 'Order screen',
-    'ou': 'or',
-    'Chercher un article (code, EAN ou mots)': 'Find a product (code, EAN or words)',
-    "Choisir une suggestion et l'ajouter avec la quantité habituelle": 'Choose a suggestion and add it with the usual quantity',
-    'Aller au panier habituel (Entrée ajoute, X passe)': 'Go to the habitual basket (Enter adds, X skips)',
-    'Aller aux compléments / aux promotions': 'Go to the complements / promotions',
-    'Sur une ligne': 'On a line',
-    'Ligne suivante / précédente': 'Next / previous line',
-    "Changer d'unité (colis, carton, palette…)": 'Change the unit (pack, carton, pallet…)',
-    'Ajouter / retirer un multiple': 'Add / remove a multiple',
-    "Substituts de l'article (rupture)": 'Substitutes of the product (shortage)',
-    'Remise manuelle sur la ligne': 'Manual discount on the line',
-    'Retirer la ligne': 'Remove the line',
-    'Récapitulatif à relire au client, puis confirmation': 'Recap to read back to the customer, then confirmation',
-    'Brouillon enregistré à chaque changement': 'Draft saved on every change',
-    'Appliquer': 'Apply',
-    'Recharger': 'Reload',
-    'Lignes de la commande': 'Order lines',
-    'Ajouter un article': 'Add a product',
-    'Ajouter un article : code, EAN ou mots… (↓ pour choisir, Entrée pour ajouter)': 'Add a product: code, EAN or words… (↓ to choose, Enter to add)',
-    'Articles proposés': 'Suggested products',
-    'Qté': 'Qty',
-    'Remise': 'Discount',
-    'promotion': 'promotion',
-    '+%(n)s %(unit)s offerts': '+%(n)s %(unit)s free',
-    'Quantité de %(name)s': 'Quantity of %(name)s',
-    'substituts (S)': 'substitutes (S)',
-    'Remise manuelle (%%)': 'Manual discount (%%)',
-    'Retirer %(name)s': 'Remove %(name)s',
-    'Remise commande': 'Order discount',
-    'TTC': 'Incl. VAT',
-    'Encours dépassé de %(amount)s': 'Credit limit exceeded by %(amount)s',
-    'Remise au-delà de votre limite (%(limit)s %%) : accord nécessaire': 'Discount beyond your limit (%(limit)s %%): approval needed',
-    'Récapitulatif': 'Recap',
-    'Panier habituel': 'Habitual basket',
-    "Entrée ajoute avec la quantité indiquée, X passe à l'article suivant.": 'Enter adds with the quantity shown, X skips to the next product.',
-    'tous les %(n)s j': 'every %(n)s d',
-    'dernière fois le %(d)s': 'last on %(d)s',
-    "Pas encore d'habitudes : l'historique de ce client est trop court.": 'No habits yet: this customer’s history is too short.',
-    'À proposer aussi': 'Also offer',
-    'souvent commandé avec %(name)s': 'often ordered with %(name)s',
-    'Rien à proposer pour ce panier.': 'Nothing to offer for this basket.',
-    'Promotions pour ce client': 'Promotions for this customer',
-    'Aucune promotion en cours pour ce client.': 'No current promotion for this customer.',
-    'Substituts de « %(name)s »': 'Substitutes of “%(name)s”',
-    'Pour %(n)s %(unit)s. Entrée remplace ; Échap ferme.': 'For %(n)s %(unit)s. Enter replaces; Escape closes.',
-    'Remplacer par': 'Replace with',
-    'Aucun substitut enregistré pour cet article.': 'No substitute recorded for this product.',
-    'Refuser : vente perdue': 'Refuse: lost sale',
-    'Mes brouillons': 'My drafts',
-    'En retard de livraison : prévenez le client': 'Late for delivery: warn the customer',
-    'prévue le %(d)s': 'due on %(d)s',
-    'Dernières commandes': 'Latest orders',
-    'Numéro': 'Number',
-    'brouillon': 'draft',
-    'Aucune commande.': 'No order.',
-    'Confirmation (PDF)': 'Confirmation (PDF)',
-    'Récapitulatif à relire au client': 'Recap to read back to the customer',
-    'Retour à la commande': 'Back to the order',
-    'À dire au client': 'To tell the customer',
-    '<strong>%(new)s</strong> remplace %(old)s (%(q)s %(unit)s).': '<strong>%(new)s</strong> replaces %(old)s (%(q)s %(unit)s).',
-    "Quantité inhabituelle : <strong>%(q)s %(unit)s</strong> de %(name)s (d'habitude %(usual)s %(uunit)s).": 'Unusual quantity: <strong>%(q)s %(unit)s</strong> of %(name)s (usually %(usual)s %(uunit)s).',
-    '%(name)s : seulement %(n)s disponibles à la date de livraison.': '%(name)s: only %(n)s available on the delivery date.',
-    'Le reste le %(d)s.': 'The rest on %(d)s.',
-    '%(name)s : %(n)s %(unit)s offerts.': '%(name)s: %(n)s %(unit)s free.',
-    'Habituellement commandés, absents de cette commande': 'Usually ordered, missing from this order',
-    'Rien de particulier à signaler.': 'Nothing in particular to point out.',
-    'dont remise': 'including discount',
-    'Une remise de %(p)s %% dépasse votre limite (%(limit)s %%).': 'A %(p)s %% discount exceeds your limit (%(limit)s %%).',
-    'Demande envoyée, en attente du superviseur.': 'Request sent, waiting for the supervisor.',
-    'Refusée : %(note)s': 'Refused: %(note)s',
-    "Demander l'accord du superviseur": 'Ask the supervisor for approval',
-    'Encours dépassé de %(amount)s : validation par un superviseur avec un motif.': 'Credit limit exceeded by %(amount)s: confirmation by a supervisor with a reason.',
-    'Confirmer la commande': 'Confirm the order',
-    'Version de la commande manquante : rechargez la page.': 'Order version missing: reload the page.',
-    'Article ou quantité invalide.': 'Invalid product or quantity.',
-    'Raison de la vente perdue manquante.': 'Reason for the lost sale missing.',
-    'Vente perdue notée ; rappel prévu le %(d)s.': 'Lost sale recorded; callback planned on %(d)s.',
-    'Vente perdue notée pour les achats.': 'Lost sale recorded for purchasing.',
-    'La confirmation part par e-mail à %(email)s.': 'The confirmation is emailed to %(email)s.',
-    "Pas d'e-mail de confirmation : aucun interlocuteur joignable par e-mail.": 'No confirmation email: no contact reachable by email.',
-    'Commande %(number)s confirmée.': 'Order %(number)s confirmed.',
-    "Demande d'accord envoyée au superviseur.": 'Approval request sent to the supervisor.',
-    'Une unité utilisée par des commandes ne peut pas être supprimée : changez plutôt son libellé.': 'A unit used by orders cannot be deleted: change its label instead.',
+    "remise manuelle maximale (%)": "maximum manual discount (%)",
+    "Vide : la limite du rôle (télévendeur 5 %, superviseur 15 %).": "Empty: the role’s limit (rep 5 %, supervisor 15 %).",
+    "Commandes": "Orders",
+    "Prendre une commande": "Take an order",
+    "Brouillon": "Draft",
+    "Confirmée": "Confirmed",
+    "Préparée": "Prepared",
+    "Expédiée": "Shipped",
+    "Livrée": "Delivered",
+    "Annulée": "Cancelled",
+    "Plateforme en ligne": "Online platform",
+    "ERP": "ERP",
+    "Habituel": "Habitual",
+    "Substitution": "Substitution",
+    "Vente additionnelle": "Cross-sell",
+    "Promotion": "Promotion",
+    "API": "API",
+    "Rupture, substitut refusé": "Out of stock, substitute refused",
+    "Prix": "Price",
+    "Acheté chez un concurrent": "Bought from a competitor",
+    "Pas besoin cette fois": "Not needed this time",
+    "Sans objet": "Not applicable",
+    "Demandée": "Requested",
+    "Accordée": "Granted",
+    "Refusée": "Refused",
+    "Quantité": "Quantity",
+    "Remise (%)": "Discount (%)",
+    "Rappeler le client au retour en stock": "Call the customer back when back in stock",
+    "Livraison le": "Delivery on",
+    "Référence client": "Customer reference",
+    "Motif du dépassement d'encours (superviseur)": "Reason for exceeding the credit limit (supervisor)",
+    "Motif": "Reason",
+    "client": "customer",
+    "pris par": "taken by",
+    "date de livraison": "delivery date",
+    "référence client (bon de commande)": "customer reference (purchase order)",
+    "remarques": "remarks",
+    "total des lignes HT": "lines total excl. VAT",
+    "remise sur la commande HT": "order discount excl. VAT",
+    "accord de remise": "discount approval",
+    "référence externe": "external reference",
+    "confirmée le": "confirmed on",
+    "transporteur / chauffeur": "carrier / driver",
+    "livraison prévue": "expected delivery",
+    "livrée le": "delivered on",
+    "commande": "order",
+    "Brouillon n° %(pk)s": "Draft no. %(pk)s",
+    "unité": "unit",
+    "quantité": "quantity",
+    "quantité en unités de base": "quantity in base units",
+    "remise manuelle (%)": "manual discount (%)",
+    "unités gratuites (unités de base)": "free units (base units)",
+    "montant HT": "amount excl. VAT",
+    "remplace": "replaces",
+    "ligne de commande": "order line",
+    "lignes de commande": "order lines",
+    "quantité (unités de base)": "quantity (base units)",
+    "rappeler le": "call back on",
+    "vente perdue": "lost sale",
+    "ventes perdues": "lost sales",
+    "quantité habituelle": "usual quantity",
+    "nombre de commandes": "number of orders",
+    "part des commandes": "share of orders",
+    "tous les (jours)": "every (days)",
+    "habitude produit": "product habit",
+    "habitudes produit": "product habits",
+    "La commande a été modifiée entre-temps (autre onglet ou autre personne) : rechargez-la, rien n'est perdu.": "The order was changed meanwhile (another tab or another person): reload it, nothing is lost.",
+    "Cette commande est déjà confirmée : elle ne se modifie plus ici.": "This order is already confirmed: it can no longer be changed here.",
+    "Vous ne pouvez pas modifier les commandes de ce client.": "You cannot change this customer’s orders.",
+    "Vous ne pouvez pas prendre de commande pour ce client.": "You cannot take an order for this customer.",
+    "Cet article n'a pas d'unité de vente : il ne peut pas être commandé.": "This product has no sales unit: it cannot be ordered.",
+    "La quantité doit être au moins 1.": "The quantity must be at least 1.",
+    "Minimum %(n)s %(unit)s pour cet article.": "Minimum %(n)s %(unit)s for this product.",
+    "Par multiple de %(n)s %(unit)s pour cet article.": "In multiples of %(n)s %(unit)s for this product.",
+    "Cet article est arrêté : proposez un produit de substitution.": "This product is discontinued: offer a substitute.",
+    "Cette unité n'est pas une unité de cet article.": "This unit is not a unit of this product.",
+    "Remise entre 0 et 100 %.": "Discount between 0 and 100 %.",
+    "Ce substitut n'a pas d'unité de vente.": "This substitute has no sales unit.",
+    "Raison inconnue.": "Unknown reason.",
+    "Vente perdue : %(name)s (rupture)": "Lost sale: %(name)s (out of stock)",
+    "Rappeler : %(name)s de retour en stock": "Call back: %(name)s back in stock",
+    "La date de livraison est passée.": "The delivery date is past.",
+    "Cette adresse appartient à un autre client.": "This address belongs to another customer.",
+    "Accord demandé pour une remise de %(p)s %%": "Approval requested for a %(p)s %% discount",
+    "Seul un superviseur accorde une remise au-delà de la limite.": "Only a supervisor grants a discount beyond the limit.",
+    "Dites pourquoi la remise est refusée.": "Say why the discount is refused.",
+    "Remise accordée": "Discount granted",
+    "Remise refusée : %(n)s": "Discount refused: %(n)s",
+    "La commande est vide.": "The order is empty.",
+    "Choisissez une date de livraison.": "Choose a delivery date.",
+    "Une remise de %(p)s %% dépasse votre limite (%(limit)s %%) : demandez l'accord d'un superviseur.": "A %(p)s %% discount exceeds your limit (%(limit)s %%): ask a supervisor for approval.",
+    "Encours dépassé de %(amount)s € : la commande ne peut être validée que par un superviseur, avec un motif.": "Credit limit exceeded by €%(amount)s: only a supervisor can confirm the order, with a reason.",
+    "Stock insuffisant pour : %(names)s. Proposez un substitut ou réduisez la quantité.": "Not enough stock for: %(names)s. Offer a substitute or reduce the quantity.",
+    "Stock insuffisant": "Not enough stock",
+    "Commande %(number)s : %(n)s lignes, %(amount)s € HT": "Order %(number)s: %(n)s lines, €%(amount)s excl. VAT",
+    "Cette clé d'idempotence a déjà servi pour une autre commande.": "This idempotency key was already used for another order.",
+    "Unité inconnue : %(u)s.": "Unknown unit: %(u)s.",
+    "Des lignes sont invalides : rien n'a été enregistré.": "Some lines are invalid: nothing was saved.",
+    "Reçue par l'API": "Received through the API",
+    "Passage impossible de « %(a)s » à « %(b)s ».": "Cannot go from “%(a)s” to “%(b)s”.",
+    "Confirmation de la commande %(number)s envoyée à %(email)s": "Confirmation of order %(number)s sent to %(email)s",
+    "Confirmation de commande": "Order confirmation",
+    "Votre interlocuteur": "Your contact",
+    "Votre référence": "Your reference",
+    "Montant HT": "Amount excl. VAT",
+    "remplace %(name)s": "replaces %(name)s",
+    "+ %(n)s %(unit)s offerts": "+ %(n)s %(unit)s free",
+    "Total des lignes HT": "Lines total excl. VAT",
+    "Remise sur la commande": "Order discount",
+    "Total HT": "Total excl. VAT",
+    "Total TTC": "Total incl. VAT",
+    "Nous vous confirmons votre commande %(number)s, livrée le %(date)s.": "We confirm your order %(number)s, delivered on %(date)s.",
+    "Montant : %(ht)s HT, %(ttc)s TTC.": "Amount: %(ht)s excl. VAT, %(ttc)s incl. VAT.",
+    "Le détail est dans le document joint. Merci de votre confiance.": "The details are in the attached document. Thank you for your trust.",
+    "Confirmation de votre commande %(number)s – %(seller)s": "Confirmation of your order %(number)s – %(seller)s",
+    "Écran de commande": "Order screen",
+    "ou": "or",
+    "Chercher un article (code, EAN ou mots)": "Find a product (code, EAN or words)",
+    "Choisir une suggestion et l'ajouter avec la quantité habituelle": "Choose a suggestion and add it with the usual quantity",
+    "Aller au panier habituel (Entrée ajoute, X passe)": "Go to the habitual basket (Enter adds, X skips)",
+    "Aller aux compléments / aux promotions": "Go to the complements / promotions",
+    "Sur une ligne": "On a line",
+    "Ligne suivante / précédente": "Next / previous line",
+    "Changer d'unité (colis, carton, palette…)": "Change the unit (pack, carton, pallet…)",
+    "Ajouter / retirer un multiple": "Add / remove a multiple",
+    "Substituts de l'article (rupture)": "Substitutes of the product (shortage)",
+    "Remise manuelle sur la ligne": "Manual discount on the line",
+    "Retirer la ligne": "Remove the line",
+    "Récapitulatif à relire au client, puis confirmation": "Recap to read back to the customer, then confirmation",
+    "Brouillon enregistré à chaque changement": "Draft saved on every change",
+    "Appliquer": "Apply",
+    "Recharger": "Reload",
+    "Lignes de la commande": "Order lines",
+    "Ajouter un article": "Add a product",
+    "Ajouter un article : code, EAN ou mots… (↓ pour choisir, Entrée pour ajouter)": "Add a product: code, EAN or words… (↓ to choose, Enter to add)",
+    "Articles proposés": "Suggested products",
+    "Qté": "Qty",
+    "Remise": "Discount",
+    "promotion": "promotion",
+    "+%(n)s %(unit)s offerts": "+%(n)s %(unit)s free",
+    "Quantité de %(name)s": "Quantity of %(name)s",
+    "substituts (S)": "substitutes (S)",
+    "Remise manuelle (%%)": "Manual discount (%%)",
+    "Retirer %(name)s": "Remove %(name)s",
+    "Remise commande": "Order discount",
+    "TTC": "Incl. VAT",
+    "Encours dépassé de %(amount)s": "Credit limit exceeded by %(amount)s",
+    "Remise au-delà de votre limite (%(limit)s %%) : accord nécessaire": "Discount beyond your limit (%(limit)s %%): approval needed",
+    "Récapitulatif": "Recap",
+    "Panier habituel": "Habitual basket",
+    "Entrée ajoute avec la quantité indiquée, X passe à l'article suivant.": "Enter adds with the quantity shown, X skips to the next product.",
+    "tous les %(n)s j": "every %(n)s d",
+    "dernière fois le %(d)s": "last on %(d)s",
+    "Pas encore d'habitudes : l'historique de ce client est trop court.": "No habits yet: this customer’s history is too short.",
+    "À proposer aussi": "Also offer",
+    "souvent commandé avec %(name)s": "often ordered with %(name)s",
+    "Rien à proposer pour ce panier.": "Nothing to offer for this basket.",
+    "Promotions pour ce client": "Promotions for this customer",
+    "Aucune promotion en cours pour ce client.": "No current promotion for this customer.",
+    "Substituts de « %(name)s »": "Substitutes of “%(name)s”",
+    "Pour %(n)s %(unit)s. Entrée remplace ; Échap ferme.": "For %(n)s %(unit)s. Enter replaces; Escape closes.",
+    "Remplacer par": "Replace with",
+    "Aucun substitut enregistré pour cet article.": "No substitute recorded for this product.",
+    "Refuser : vente perdue": "Refuse: lost sale",
+    "Mes brouillons": "My drafts",
+    "En retard de livraison : prévenez le client": "Late for delivery: warn the customer",
+    "prévue le %(d)s": "due on %(d)s",
+    "Dernières commandes": "Latest orders",
+    "Numéro": "Number",
+    "brouillon": "draft",
+    "Aucune commande.": "No order.",
+    "Confirmation (PDF)": "Confirmation (PDF)",
+    "Récapitulatif à relire au client": "Recap to read back to the customer",
+    "Retour à la commande": "Back to the order",
+    "À dire au client": "To tell the customer",
+    "<strong>%(new)s</strong> remplace %(old)s (%(q)s %(unit)s).": "<strong>%(new)s</strong> replaces %(old)s (%(q)s %(unit)s).",
+    "Quantité inhabituelle : <strong>%(q)s %(unit)s</strong> de %(name)s (d'habitude %(usual)s %(uunit)s).": "Unusual quantity: <strong>%(q)s %(unit)s</strong> of %(name)s (usually %(usual)s %(uunit)s).",
+    "%(name)s : seulement %(n)s disponibles à la date de livraison.": "%(name)s: only %(n)s available on the delivery date.",
+    "Le reste le %(d)s.": "The rest on %(d)s.",
+    "%(name)s : %(n)s %(unit)s offerts.": "%(name)s: %(n)s %(unit)s free.",
+    "Habituellement commandés, absents de cette commande": "Usually ordered, missing from this order",
+    "Rien de particulier à signaler.": "Nothing in particular to point out.",
+    "dont remise": "including discount",
+    "Une remise de %(p)s %% dépasse votre limite (%(limit)s %%).": "A %(p)s %% discount exceeds your limit (%(limit)s %%).",
+    "Demande envoyée, en attente du superviseur.": "Request sent, waiting for the supervisor.",
+    "Refusée : %(note)s": "Refused: %(note)s",
+    "Demander l'accord du superviseur": "Ask the supervisor for approval",
+    "Encours dépassé de %(amount)s : validation par un superviseur avec un motif.": "Credit limit exceeded by %(amount)s: confirmation by a supervisor with a reason.",
+    "Confirmer la commande": "Confirm the order",
+    "Version de la commande manquante : rechargez la page.": "Order version missing: reload the page.",
+    "Article ou quantité invalide.": "Invalid product or quantity.",
+    "Raison de la vente perdue manquante.": "Reason for the lost sale missing.",
+    "Vente perdue notée ; rappel prévu le %(d)s.": "Lost sale recorded; callback planned on %(d)s.",
+    "Vente perdue notée pour les achats.": "Lost sale recorded for purchasing.",
+    "La confirmation part par e-mail à %(email)s.": "The confirmation is emailed to %(email)s.",
+    "Pas d'e-mail de confirmation : aucun interlocuteur joignable par e-mail.": "No confirmation email: no contact reachable by email.",
+    "Commande %(number)s confirmée.": "Order %(number)s confirmed.",
+    "Demande d'accord envoyée au superviseur.": "Approval request sent to the supervisor.",
+    "Une unité utilisée par des commandes ne peut pas être supprimée : changez plutôt son libellé.": "A unit used by orders cannot be deleted: change its label instead.",
 }
 
 PLURALS = {
-    '%(n)s ligne': ('%(n)s line', '%(n)s lines'),
+    "%(n)s ligne": ("%(n)s line", "%(n)s lines"),
     "Tous les clients : %(n)s fiche": ("All customers: %(n)s record", "All customers: %(n)s records"),
     "%(n)s client ciblé": ("%(n)s targeted customer", "%(n)s targeted customers"),
     "Tout le catalogue : %(n)s article": (
@@ -2994,18 +2994,36 @@ EN.update(
 )
 PLURALS.update(
     {
-        "Commande non livrée plus de %(n)s jour après la date prévue": ("Order not delivered more than %(n)s day after the expected date", "Order not delivered more than %(n)s days after the expected date"),
-        "Client en retard de plus de %(n)s jour sur son rythme de commande": ("Customer more than %(n)s day behind their order cycle", "Customer more than %(n)s days behind their order cycle"),
-        "Client sans commande depuis plus de %(n)s jour": ("Customer with no order for more than %(n)s day", "Customer with no order for more than %(n)s days"),
-        "Facture impayée plus de %(n)s jour après l'échéance": ("Invoice unpaid more than %(n)s day after its due date", "Invoice unpaid more than %(n)s days after its due date"),
-        "Aucune commande %(n)s jour après l'e-mail « %(code)s »": ("No order %(n)s day after the email “%(code)s”", "No order %(n)s days after the email “%(code)s”"),
+        "Commande non livrée plus de %(n)s jour après la date prévue": (
+            "Order not delivered more than %(n)s day after the expected date",
+            "Order not delivered more than %(n)s days after the expected date",
+        ),
+        "Client en retard de plus de %(n)s jour sur son rythme de commande": (
+            "Customer more than %(n)s day behind their order cycle",
+            "Customer more than %(n)s days behind their order cycle",
+        ),
+        "Client sans commande depuis plus de %(n)s jour": (
+            "Customer with no order for more than %(n)s day",
+            "Customer with no order for more than %(n)s days",
+        ),
+        "Facture impayée plus de %(n)s jour après l'échéance": (
+            "Invoice unpaid more than %(n)s day after its due date",
+            "Invoice unpaid more than %(n)s days after its due date",
+        ),
+        "Aucune commande %(n)s jour après l'e-mail « %(code)s »": (
+            "No order %(n)s day after the email “%(code)s”",
+            "No order %(n)s days after the email “%(code)s”",
+        ),
         "dans %(n)s jour": ("in %(n)s day", "in %(n)s days"),
         "%(n)s échec": ("%(n)s failure", "%(n)s failures"),
         "%(count)s tâche activée.": ("%(count)s job enabled.", "%(count)s jobs enabled."),
         "%(count)s tâche désactivée.": ("%(count)s job disabled.", "%(count)s jobs disabled."),
         "%(n)s caractère": ("%(n)s character", "%(n)s characters"),
         "%(n)s facture ouverte": ("%(n)s open invoice", "%(n)s open invoices"),
-        "la plus ancienne a %(n)s jour de retard": ("the oldest is %(n)s day late", "the oldest is %(n)s days late"),
+        "la plus ancienne a %(n)s jour de retard": (
+            "the oldest is %(n)s day late",
+            "the oldest is %(n)s days late",
+        ),
         "et %(n)s autre facture ouverte": ("and %(n)s other open invoice", "and %(n)s other open invoices"),
         "%(n)s jour de retard": ("%(n)s day late", "%(n)s days late"),
         "%(n)s échéance": ("%(n)s instalment", "%(n)s instalments"),
@@ -3393,11 +3411,1239 @@ EN.update(
 )
 PLURALS.update(
     {
-        "Part du CA faite par les 20 %% premiers clients (%(count)s client)": ("Share of revenue from the top 20%% of customers (%(count)s customer)", "Share of revenue from the top 20%% of customers (%(count)s customers)"),
+        "Part du CA faite par les 20 %% premiers clients (%(count)s client)": (
+            "Share of revenue from the top 20%% of customers (%(count)s customer)",
+            "Share of revenue from the top 20%% of customers (%(count)s customers)",
+        ),
         "%(count)s client": ("%(count)s customer", "%(count)s customers"),
-        "%(n)s société suivie par l'équipe": ("%(n)s company followed by the team", "%(n)s companies followed by the team"),
+        "%(n)s société suivie par l'équipe": (
+            "%(n)s company followed by the team",
+            "%(n)s companies followed by the team",
+        ),
         "%(n)s issu de la prospection": ("%(n)s from prospecting", "%(n)s from prospecting"),
         "%(n)s réponse": ("%(n)s response", "%(n)s responses"),
-        "%(n)s client en retard sur son cycle de commande aujourd'hui.": ("%(n)s customer behind on their order cycle today.", "%(n)s customers behind on their order cycle today."),
+        "%(n)s client en retard sur son cycle de commande aujourd'hui.": (
+            "%(n)s customer behind on their order cycle today.",
+            "%(n)s customers behind on their order cycle today.",
+        ),
+    }
+)
+
+# Issue 10: knowledge
+EN.update(
+    {
+        "Conseil produit": "Product advice",
+        "Hygiène": "Hygiene",
+        "Chaîne du froid": "Cold chain",
+        "Procédure interne": "Internal procedure",
+        "Offre commerciale": "Commercial offer",
+        "Autre document": "Other document",
+        "Envoi en cours": "Sending",
+        "fiche-technique": "technical-sheet",
+        "Seuls les superviseurs, le back office et l'administrateur modifient la base.": "Only supervisors, back "
+        "office and the "
+        "administrator change the "
+        "knowledge base.",
+        "Donnez un titre à l'article.": "Give the article a title.",
+        "L'article est vide.": "The article is empty.",
+        "Choisissez un thème.": "Choose a topic.",
+        "Seuls les documents PDF sont acceptés.": "Only PDF documents are accepted.",
+        "Donnez un titre au document.": "Give the document a title.",
+        "Choisissez un type de document.": "Choose a document type.",
+        "Indiquez l'article dont c'est la fiche technique.": "Enter the product this technical sheet is for.",
+        "Joignez le fichier PDF du document.": "Attach the document's PDF file.",
+        "Tél. %(phone)s": "Tel. %(phone)s",
+        "Choisissez le destinataire parmi les contacts du client.": "Choose the recipient among the customer's "
+        "contacts.",
+        "%(name)s n'a pas d'adresse e-mail : ajoutez-la sur la fiche client.": "%(name)s has no email address: add "
+        "it on the customer file.",
+        "%(name)s refuse les e-mails : on ne peut pas lui envoyer de documentation.": "%(name)s refuses emails: no "
+        "documentation can be sent to "
+        "them.",
+        "Cochez au moins un document à envoyer.": "Tick at least one document to send.",
+        "Document retiré, on ne peut plus l'envoyer : %(titles)s.": "Document withdrawn, it can no longer be sent: "
+        "%(titles)s.",
+        "Comme convenu lors de notre échange, voici la documentation promise :": "As agreed during our "
+        "conversation, here is the "
+        "documentation I promised:",
+        "Je reste à votre disposition pour toute question.": "Do not hesitate to contact me with any question.",
+        "Bien cordialement,": "Kind regards,",
+        "Votre documentation %(seller)s": "Your %(seller)s documentation",
+        "Documentation envoyée : %(titles)s": "Documentation sent: %(titles)s",
+        "Vous ne pouvez pas envoyer de documentation à ce client.": "You cannot send documentation to this "
+        "customer.",
+        "La date d'envoi est déjà passée.": "The sending date is already past.",
+        "Cet envoi n'est plus à faire (%(status)s).": "This sending is no longer to do (%(status)s).",
+        "titre": "title",
+        "thème": "topic",
+        "en bref": "in short",
+        "contenu": "content",
+        "mots-clés": "keywords",
+        "articles du catalogue": "catalogue products",
+        "publié": "published",
+        "article de la base de connaissances": "knowledge base article",
+        "articles de la base de connaissances": "knowledge base articles",
+        "article (fiche technique)": "product (technical sheet)",
+        "typologies concernées": "customer segments concerned",
+        "document commercial": "commercial document",
+        "documents commerciaux": "commercial documents",
+        "documents": "documents",
+        "mot d'accompagnement": "covering note",
+        "à envoyer le": "to send on",
+        "envoi de documentation": "documentation sending",
+        "envois de documentation": "documentation sendings",
+        "Titre": "Title",
+        "Thème": "Topic",
+        "En bref": "In short",
+        "Contenu": "Content",
+        "Un paragraphe par ligne vide.": "One paragraph per blank line.",
+        "Mots-clés": "Keywords",
+        "Les mots que les télévendeurs taperont.": "The words reps will type.",
+        "Articles du catalogue liés": "Linked catalogue products",
+        "Codes articles séparés par des virgules.": "Product codes separated by commas.",
+        "Codes inconnus : %(codes)s": "Unknown codes: %(codes)s",
+        "Description": "Description",
+        "Fichier PDF": "PDF file",
+        "Code article (fiche technique)": "Product code (technical sheet)",
+        "Pour une fiche technique : elle est produite à partir de la fiche article à chaque envoi.": "For a "
+        "technical "
+        "sheet: it is "
+        "produced from "
+        "the product "
+        "record at "
+        "each sending.",
+        "Typologies concernées": "Customer segments concerned",
+        "Aucune : proposé à tous les clients.": "None: offered to every customer.",
+        "Aucun article avec ce code.": "No product with this code.",
+        "Article enregistré.": "Article saved.",
+        "Article publié.": "Article published.",
+        "Article retiré de la publication.": "Article unpublished.",
+        "Date invalide.": "Invalid date.",
+        "Ajouté à vos documents à envoyer le %(date)s.": "Added to your documents to send on %(date)s.",
+        "Documentation envoyée à %(email)s.": "Documentation sent to %(email)s.",
+        "Envoi annulé.": "Sending cancelled.",
+        "Document enregistré.": "Document saved.",
+        "Document réactivé.": "Document reactivated.",
+        "Document retiré.": "Document withdrawn.",
+        "Base de connaissances et documentation": "Knowledge base and documentation",
+        "Savoir": "Knowledge",
+        "Marque envoyées les documentations parties par la messagerie": "Marks as sent the documentation the outbox "
+        "has sent",
+        "Documents commerciaux": "Commercial documents",
+        "Base de connaissances": "Knowledge base",
+        "Nouveau document": "New document",
+        "Types de documents": "Document types",
+        "Document": "Document",
+        "Fichier": "File",
+        "Gérer": "Manage",
+        "retiré": "withdrawn",
+        "tous": "all",
+        "Retirer": "Withdraw",
+        "Réactiver": "Reactivate",
+        "Aucun document.": "No document.",
+        "Documents à envoyer": "Documents to send",
+        "Rechercher": "Search",
+        "creme, HACCP, franco de port…": "cream, HACCP, free delivery…",
+        "Fiches techniques du catalogue": "Catalogue technical sheets",
+        "non publié": "unpublished",
+        "Envoi de documentation": "Documentation sending",
+        "Documents": "Documents",
+        "Mot d'accompagnement": "Covering note",
+        "Demandé par": "Requested by",
+        "À envoyer le": "To send on",
+        "Modifier l'article": "Edit the article",
+        "Retour": "Back",
+        "Ouvrir dans un nouvel onglet": "Open in a new tab",
+        "Aucun article pour « %(q)s ».": "No article for “%(q)s”.",
+        "joindre la fiche à l'envoi": "attach the sheet to the sending",
+        "Rien à envoyer aujourd'hui.": "Nothing to send today.",
+        "Savoir et documentation": "Knowledge and documentation",
+        "Base complète": "Full knowledge base",
+        "Chercher un conseil, une règle": "Search advice, a rule",
+        "allergènes, chaîne du froid, franco…": "allergens, cold chain, free delivery…",
+        "Envoyer de la documentation": "Send documentation",
+        "Aucun document proposé pour ce client : cherchez un article du catalogue ci-dessus pour joindre sa fiche.": "No "
+        "document "
+        "suggested "
+        "for "
+        "this "
+        "customer: "
+        "search "
+        "a "
+        "catalogue "
+        "product "
+        "above "
+        "to "
+        "attach "
+        "its "
+        "sheet.",
+        "Aucun contact n'a d'adresse e-mail acceptant les envois : ajoutez-en une sur la fiche client.": "No "
+        "contact "
+        "has an "
+        "email "
+        "address "
+        "accepting "
+        "messages: "
+        "add one "
+        "on the "
+        "customer "
+        "file.",
+        "Mot d'accompagnement (facultatif)": "Covering note (optional)",
+        "À envoyer plus tard": "Send later",
+        "Aucun envoi en attente pour ce client.": "No sending waiting for this customer.",
+        "Fiche établie le %(d)s à partir de notre fiche article ; elle ne remplace pas l'étiquetage du produit.": "Sheet "
+        "produced "
+        "on "
+        "%(d)s "
+        "from "
+        "our "
+        "product "
+        "record; "
+        "it "
+        "does "
+        "not "
+        "replace "
+        "the "
+        "product's "
+        "labelling.",
+        "Modifier le document": "Edit the document",
+        "Fichier actuel": "Current file",
+        "télécharger": "download",
+        "joignez un autre PDF pour le remplacer.": "attach another PDF to replace it.",
+        "mis à jour le %(d)s": "updated on %(d)s",
+        "Aucun article du catalogue lié.": "No linked catalogue product.",
+        "Retirer de la publication": "Unpublish",
+        "Publier": "Publish",
+    }
+)
+PLURALS.update(
+    {
+        "%(n)s article trouvé": ("%(n)s article found", "%(n)s articles found"),
+        "%(n)s envoi à faire pour ce client": (
+            "%(n)s sending to do for this customer",
+            "%(n)s sendings to do for this customer",
+        ),
+    }
+)
+
+# Issue 10: scripts
+EN.update(
+    {
+        "Accueil": "Greeting",
+        "Identification de l'interlocuteur": "Identifying the person",
+        "Accroche": "Hook",
+        "Questions de découverte": "Discovery questions",
+        "Présentation de l'offre": "Presenting the offer",
+        "Traitement des objections": "Handling objections",
+        "Conclusion": "Closing",
+        "Prise de congé": "Leave-taking",
+        "Pas de réponse à noter": "No answer to record",
+        "Texte libre": "Free text",
+        "Choix dans une liste": "Choice from a list",
+        "Oui / Non": "Yes / No",
+        "Nombre": "Number",
+        "Nulle part (réponse gardée avec l'appel)": "Nowhere (answer kept with the call)",
+        "Besoins exprimés": "Stated needs",
+        "Fournisseur actuel / concurrent": "Current supplier / competitor",
+        "Mobiles d'achat (SONCAS)": "Buying motives (SONCAS)",
+        "Potentiel": "Potential",
+        "Étape du cycle de vente": "Stage of the sales cycle",
+        "Notes": "Notes",
+        "Prix": "Price",
+        "Pas de besoin": "No need",
+        "Concurrent en place": "Competitor in place",
+        "Pas le moment": "Not the right time",
+        "Confiance, qualité": "Trust, quality",
+        "Pas le décideur": "Not the decision maker",
+        "Autre": "Other",
+        "nom": "name",
+        "objectif de l'appel": "purpose of the call",
+        "motifs d'appel": "call reasons",
+        "actif": "active",
+        "script d'appel": "call script",
+        "scripts d'appel": "call scripts",
+        "ordre": "order",
+        "étape": "step",
+        "titre": "title",
+        "à dire": "to say",
+        "question": "question",
+        "réponse": "answer",
+        "réponses proposées": "proposed answers",
+        "enregistrée dans la fiche": "saved in the customer file",
+        "étape suivante": "next step",
+        "étape de script": "script step",
+        "étapes de script": "script steps",
+        "si la réponse est": "if the answer is",
+        "aller à": "go to",
+        "embranchement": "branch",
+        "embranchements": "branches",
+        "terminé le": "finished on",
+        "issue de l'appel": "call outcome",
+        "appel terminé le": "call ended on",
+        "déroulé de script": "script run",
+        "déroulés de script": "script runs",
+        "objection": "objection",
+        "famille": "family",
+        "mots-clés": "keywords",
+        "active": "active",
+        "objections": "objections",
+        "réponse suggérée": "suggested answer",
+        "réponse à une objection": "answer to an objection",
+        "réponses aux objections": "answers to objections",
+        "réponse utilisée": "answer used",
+        "réponses utilisées": "answers used",
+        "Seuls les superviseurs et l'administrateur modifient les scripts.": "Only supervisors and the "
+        "administrator edit scripts.",
+        "Choisissez une des réponses proposées.": "Choose one of the proposed answers.",
+        "Répondez par oui ou par non.": "Answer yes or no.",
+        "Indiquez un nombre positif, par exemple 12 500.": "Enter a positive number, for example 12 500.",
+        "« %(answer)s » n'est pas un mobile d'achat SONCAS.": "“%(answer)s” is not a SONCAS buying motive.",
+        "« %(answer)s » n'est pas une étape du cycle de vente.": "“%(answer)s” is not a stage of the sales cycle.",
+        "Oui": "Yes",
+        "Non": "No",
+        "Deux étapes ont le n° %(n)s.": "Two steps have number %(n)s.",
+        "Indiquez les réponses proposées, une par ligne.": "Enter the proposed answers, one per line.",
+        "Une étape sans réponse ne peut rien enregistrer dans la fiche.": "A step without an answer cannot save "
+        "anything in the customer file.",
+        "Le potentiel se note avec une réponse de type nombre.": "The potential is recorded with a number answer.",
+        "Les mobiles d'achat se notent avec un choix parmi : %(list)s.": "Buying motives are recorded with a choice "
+        "among: %(list)s.",
+        "L'étape du cycle de vente se note avec un choix parmi : %(list)s.": "The stage of the sales cycle is "
+        "recorded with a choice among: "
+        "%(list)s.",
+        "Une étape ne peut pas renvoyer à elle-même.": "A step cannot lead to itself.",
+        "Il n'y a pas d'étape n° %(n)s dans ce script.": "There is no step %(n)s in this script.",
+        "Un embranchement demande une réponse à choix ou Oui / Non.": "A branch needs a choice or Yes / No answer.",
+        "« %(answer)s » n'est pas une des réponses proposées de l'étape.": "“%(answer)s” is not one of the step's "
+        "proposed answers.",
+        "La réponse « %(answer)s » a deux embranchements.": "The answer “%(answer)s” has two branches.",
+        "Donnez un nom au script.": "Give the script a name.",
+        "Un script a au moins une étape.": "A script has at least one step.",
+        "Étape n° %(n)s : %(message)s": "Step %(n)s: %(message)s",
+        "Copie de %(name)s": "Copy of %(name)s",
+        "Vous ne pouvez pas suivre de script.": "You cannot follow scripts.",
+        "Cette étape n'appartient pas au script.": "This step does not belong to the script.",
+        "Cet appel concerne une autre fiche.": "This call is about another customer.",
+        "Ce déroulé concerne un autre script ou une autre fiche.": "This run belongs to another script or another "
+        "customer.",
+        "Ce déroulé est celui d'un autre télévendeur.": "This run belongs to another rep.",
+        "Script « %(name)s » : réponses de découverte": "Script “%(name)s”: discovery answers",
+        "Proposez au moins une réponse à l'objection.": "Suggest at least one answer to the objection.",
+        "Famille inconnue.": "Unknown family.",
+        "Cette réponse n'est plus proposée.": "This answer is no longer offered.",
+        "Motifs d'appel servis par ce script": "Call reasons this script serves",
+        "N°": "No.",
+        "Réponses proposées (une par ligne)": "Proposed answers (one per line)",
+        "Puis aller à l'étape n°": "Then go to step no.",
+        "Vide : l'étape suivante dans l'ordre.": "Empty: the next step in order.",
+        "Embranchements": "Branches",
+        "Une ligne par réponse : « Non -> 5 » va à l'étape n° 5 si le client répond Non.": "One line per answer: "
+        "“Non -> 5” goes to step "
+        "5 if the customer "
+        "answers No.",
+        "Ligne « %(line)s » : écrivez « réponse -> n° d'étape ».": "Line “%(line)s”: write “answer -> step number”.",
+        "Les mots que disent les clients : cher, tarif, budget…": "The words customers say: expensive, price, "
+        "budget…",
+        "Script « %(name)s » enregistré.": "Script “%(name)s” saved.",
+        "Copie créée, inactive : adaptez-la puis activez-la.": "Copy created, inactive: adapt it, then activate it.",
+        "Script « %(name)s » activé.": "Script “%(name)s” activated.",
+        "Script « %(name)s » désactivé.": "Script “%(name)s” deactivated.",
+        "Objection enregistrée.": "Objection saved.",
+        "Scripts d'appel et objections": "Call scripts and objections",
+        "Scripts": "Scripts",
+        "Scripts d'appel": "Call scripts",
+        "Le déroulé de chaque type d'appel : ce qu'on dit, les questions à poser, où vont les réponses.": "How each "
+        "kind of "
+        "call "
+        "goes: "
+        "what to "
+        "say, the "
+        "questions "
+        "to ask, "
+        "where "
+        "the "
+        "answers "
+        "go.",
+        "Objections": "Objections",
+        "Nouveau script": "New script",
+        "Script": "Script",
+        "Motifs d'appel": "Call reasons",
+        "Étapes": "Steps",
+        "État": "Status",
+        "Résultats": "Results",
+        "inactif": "inactive",
+        "Où les appels s'arrêtent": "Where calls stop",
+        "Aucun script pour l'instant.": "No script yet.",
+        "Bibliothèque des objections": "Objection library",
+        "Script d'appel": "Call script",
+        "Tous les scripts": "All scripts",
+        "Appel hors plan : ouvrez le script qui convient.": "Call outside the plan: open the script that fits.",
+        "Aucun script actif.": "No active script.",
+        "Ce que dit le client": "What the customer says",
+        "trop cher, fournisseur, pas le temps…": "too expensive, supplier, no time…",
+        "pas encore utilisée": "not used yet",
+        "Noté pour cet appel": "Recorded for this call",
+        "J'utilise cette réponse": "I use this answer",
+        "Aucune objection ne correspond.": "No matching objection.",
+        "Modifier": "Edit",
+        "Copier": "Copy",
+        "Désactiver": "Deactivate",
+        "Activer": "Activate",
+        "Ce script n'a pas encore d'étape.": "This script has no step yet.",
+        "Réponse notée dans la fiche : %(f)s": "Answer saved in the customer file: %(f)s",
+        "Si « %(a)s » : aller à l'étape %(n)s (%(t)s)": "If “%(a)s”: go to step %(n)s (%(t)s)",
+        "Puis : étape %(n)s (%(t)s)": "Then: step %(n)s (%(t)s)",
+        "Aucun script pour le motif de cet appel.": "No script for this call's reason.",
+        "Ouvrir un script": "Open a script",
+        "Script terminé : les réponses sont notées sur la fiche.": "Script finished: the answers are recorded on "
+        "the customer file.",
+        "Enregistrer": "Save",
+        "Suivant": "Next",
+        "Étape précédente": "Previous step",
+        "en cours": "current",
+        "Étapes du script": "Script steps",
+        "Réponse": "Answer",
+        "Étape %(n)s sur %(total)s": "Step %(n)s of %(total)s",
+        "Noté dans la fiche : %(f)s": "Saved in the customer file: %(f)s",
+        "Modifier l'objection": "Edit the objection",
+        "Nouvelle objection": "New objection",
+        "Annuler": "Cancel",
+        "Nouvelle réponse": "New answer",
+        "Enregistrer l'objection": "Save the objection",
+        "Réponse %(n)s": "Answer %(n)s",
+        "Les appels de vos équipes qui ont suivi ce script, et l'étape où ils se sont arrêtés.": "Your teams' calls "
+        "that followed "
+        "this script, and "
+        "the step where "
+        "they stopped.",
+        "Voir le script": "See the script",
+        "Déroulés": "Runs",
+        "Menés jusqu'au bout": "Followed to the end",
+        "Appels terminés": "Calls ended",
+        "Où les appels se sont arrêtés": "Where the calls stopped",
+        "Étape": "Step",
+        "Arrêtés à cette étape": "Stopped at this step",
+        "Part des déroulés": "Share of runs",
+        "dont commandes": "of which orders",
+        "perd le plus de clients": "loses the most customers",
+        "Script mené jusqu'au bout": "Script followed to the end",
+        "Ce script n'a pas encore été suivi pendant un appel.": "This script has not been followed in a call yet.",
+        "Issue des appels": "Call outcomes",
+        "Aucun appel terminé pour l'instant.": "No call ended yet.",
+        "Résultats : %(name)s": "Results: %(name)s",
+        "Objections et réponses": "Objections and answers",
+        "Rechercher": "Search",
+        "Famille": "Family",
+        "Toutes": "All",
+        "Filtrer": "Filter",
+        "inactive": "inactive",
+        "Mots-clés": "Keywords",
+        "Aucune réponse active.": "No active answer.",
+        "Les réponses les plus efficaces d'abord : combien de fois chacune a été utilisée ces %(n)s derniers jours, et combien de ces appels ont fini par une commande.": "The "
+        "most "
+        "effective "
+        "answers "
+        "first: "
+        "how "
+        "many "
+        "times "
+        "each "
+        "was "
+        "used "
+        "in "
+        "the "
+        "last "
+        "%(n)s "
+        "days, "
+        "and "
+        "how "
+        "many "
+        "of "
+        "those "
+        "calls "
+        "ended "
+        "with "
+        "an "
+        "order.",
+        "Modifier le script": "Edit the script",
+        "Le script": "The script",
+        "Nouvelle étape": "New step",
+        "Supprimer cette étape": "Delete this step",
+        "Pour ajouter plus d'étapes, enregistrez : deux lignes vides sont proposées à chaque fois.": "To add more "
+        "steps, save: "
+        "two empty "
+        "rows are "
+        "offered each "
+        "time.",
+        "Enregistrer le script": "Save the script",
+        "Modifier « %(name)s »": "Edit “%(name)s”",
+        "Étape %(n)s : %(t)s": "Step %(n)s: %(t)s",
+    }
+)
+PLURALS.update(
+    {
+        "a mené à une commande %(orders)s fois sur %(used)s": (
+            "led to an order %(orders)s times out of %(used)s",
+            "led to an order %(orders)s times out of %(used)s",
+        )
+    }
+)
+
+# Issue 10: market
+EN.update(
+    {
+        "Veille concurrentielle et enquêtes": "Competitor intelligence and surveys",
+        "Enquêtes et veille": "Surveys and intelligence",
+        "Mitigé": "Mixed",
+        "Insatisfait": "Dissatisfied",
+        "Étude de marché": "Market research",
+        "En préparation": "Draft",
+        "Ouverte": "Open",
+        "Choix dans une liste": "Choice from a list",
+        "Note de 0 à 10": "Score from 0 to 10",
+        "Texte libre": "Free text",
+        "Question simple": "Plain question",
+        "Recommandation (NPS)": "Recommendation (NPS)",
+        "Satisfaction globale (CSAT)": "Overall satisfaction (CSAT)",
+        "Critère (points forts et faibles)": "Criterion (strengths and weaknesses)",
+        "Par téléphone": "By phone",
+        "Par lien e-mail": "By email link",
+        "Prévue": "Planned",
+        "Réalisée": "Done",
+        "kg, pièce, carton…": "kg, piece, carton…",
+        "délai, franco, paiement": "lead time, free delivery threshold, payment",
+        "Notre article équivalent": "Our equivalent item",
+        "Code ou désignation de notre article.": "Code or name of our item.",
+        "Produit du concurrent": "Competitor's product",
+        "Prix HT (€)": "Price excl. VAT (€)",
+        "Satisfaction du client": "Customer's satisfaction",
+        "Titre": "Title",
+        "Introduction (lue ou affichée au client)": "Introduction (read or shown to the customer)",
+        "Remerciement": "Thank-you note",
+        "Ordre": "Order",
+        "Question": "Question",
+        "Type de réponse": "Answer type",
+        "Réponses proposées (une par ligne)": "Offered answers (one per line)",
+        "Rôle dans les résultats": "Role in the results",
+        "Critère": "Criterion",
+        "Obligatoire": "Required",
+        "Critère concerné": "Criterion concerned",
+        "concurrent": "competitor",
+        "concurrents": "competitors",
+        "produit du concurrent": "competitor's product",
+        "prix constaté HT (€)": "observed price excl. VAT (€)",
+        "conditions (délai, franco, paiement)": "terms (lead time, free delivery threshold, payment)",
+        "satisfaction du client": "customer's satisfaction",
+        "recueilli le": "collected on",
+        "information concurrentielle": "competitor information",
+        "informations concurrentielles": "competitor information",
+        "titre": "title",
+        "introduction (lue ou affichée au client)": "introduction (read or shown to the customer)",
+        "remerciement": "thank-you note",
+        "enquête": "survey",
+        "enquêtes": "surveys",
+        "question": "question",
+        "type de réponse": "answer type",
+        "réponses proposées": "offered answers",
+        "rôle dans les résultats": "role in the results",
+        "critère": "criterion",
+        "obligatoire": "required",
+        "questions": "questions",
+        "répondu le": "answered on",
+        "invitation à une enquête": "survey invitation",
+        "invitations à une enquête": "survey invitations",
+        "réponse à une enquête": "survey response",
+        "réponses aux enquêtes": "survey responses",
+        "critère concerné": "criterion concerned",
+        "partagée avec les clients le": "shared with the customers on",
+        "action d'amélioration": "improvement action",
+        "actions d'amélioration": "improvement actions",
+        "notre article équivalent": "our equivalent item",
+        "Concurrence : %(name)s": "Competition: %(name)s",
+        "Enquête « %(title)s » : réponse %(channel)s": "Survey “%(title)s”: answer %(channel)s",
+        "Ce client n'est pas dans votre portefeuille.": "This customer is not in your portfolio.",
+        "Indiquez le nom du concurrent.": "Enter the competitor's name.",
+        "Plusieurs articles correspondent à « %(text)s » : précisez le code article.": "Several items match "
+        "“%(text)s”: give the item "
+        "code.",
+        "Vous ne pouvez pas saisir d'information concurrentielle.": "You cannot record competitor information.",
+        "Le prix ne peut pas être négatif.": "The price cannot be negative.",
+        "Choisissez une satisfaction de la liste.": "Choose a satisfaction from the list.",
+        "Cet appel concerne un autre client.": "This call is about another customer.",
+        "Seuls les superviseurs et les administrateurs gèrent les enquêtes.": "Only supervisors and administrators "
+        "manage surveys.",
+        "Question %(n)s": "Question %(n)s",
+        "Donnez un titre à l'enquête.": "Give the survey a title.",
+        "Choisissez le type d'enquête.": "Choose the survey type.",
+        "Ajoutez au moins une question avant d'ouvrir l'enquête.": "Add at least one question before opening the "
+        "survey.",
+        "Des clients ont déjà répondu : l'enquête ne peut plus revenir en préparation.": "Customers have already "
+        "answered: the survey can "
+        "no longer go back to "
+        "draft.",
+        "Vous ne pouvez pas saisir de réponse d'enquête.": "You cannot record survey answers.",
+        "Cette enquête n'est pas ouverte.": "This survey is not open.",
+        "Cet interlocuteur n'a pas d'adresse e-mail.": "This contact has no email address.",
+        "Cet interlocuteur refuse les e-mails.": "This contact refuses emails.",
+        "Votre avis compte : %(title)s": "Your opinion matters: %(title)s",
+        "Ce lien n'est pas valable.": "This link is not valid.",
+        "Vous avez déjà répondu, merci.": "You have already answered, thank you.",
+        "Cette enquête est close. Merci de votre intérêt.": "This survey is closed. Thank you for your interest.",
+        "Décrivez l'action en quelques mots.": "Describe the action in a few words.",
+        "Ajoutez d'abord les actions à partager.": "First add the actions to share.",
+        "Aucun article ne correspond à « %(text)s ».": "No item matches “%(text)s”.",
+        "%(price)s € HT": "€%(price)s excl. VAT",
+        "Ce lien a expiré.": "This link has expired.",
+        "Cette action appartient à une autre enquête.": "This action belongs to another survey.",
+        "Ce que nous changeons après votre avis : %(title)s": "What we are changing after your feedback: %(title)s",
+        "%(q)s : écrivez la question.": "%(q)s: write the question.",
+        "%(q)s : choisissez le type de réponse.": "%(q)s: choose the answer type.",
+        "%(q)s : proposez au moins deux réponses, une par ligne.": "%(q)s: offer at least two answers, one per "
+        "line.",
+        "%(q)s : le NPS, le CSAT et les critères se notent de 0 à 10.": "%(q)s: NPS, CSAT and criteria are scored "
+        "from 0 to 10.",
+        "%(q)s : nommez le critère.": "%(q)s: name the criterion.",
+        "Des clients ont déjà répondu : les questions ne peuvent plus changer.": "Customers have already answered: "
+        "the questions can no longer "
+        "change.",
+        "Répondez à cette question.": "Answer this question.",
+        "Une note de 0 à 10.": "A score from 0 to 10.",
+        "Recommandation : %(score)s/10": "Recommendation: %(score)s/10",
+        "Une seule question %(role)s par enquête.": "Only one %(role)s question per survey.",
+        "Choisissez une réponse de la liste.": "Choose an answer from the list.",
+        "Choisissez l'interlocuteur.": "Choose the contact.",
+        "Enquête envoyée par e-mail.": "Survey sent by email.",
+        "Notre article": "Our item",
+        "Saisi par": "Recorded by",
+        "Ouvrez l'enquête et choisissez une typologie.": "Open the survey and choose a customer type.",
+        "%(n)s interlocuteurs invités par e-mail.": "%(n)s contacts invited by email.",
+        "Enquête enregistrée.": "Survey saved.",
+        "Enquête : %(status)s.": "Survey: %(status)s.",
+        "Réponses enregistrées. Merci de remercier le client.": "Answers saved. Please thank the customer.",
+        "Action enregistrée.": "Action saved.",
+        "Actions partagées : %(n)s messages envoyés.": "Actions shared: %(n)s messages sent.",
+        "Information concurrentielle enregistrée.": "Competitor information saved.",
+        "Veille concurrence": "Competitor watch",
+        "Rapport": "Report",
+        "Noter": "Record",
+        "pour saisir": "to type",
+        "Dernières informations": "Latest information",
+        "Aucune information sur la concurrence pour ce client.": "No competitor information for this customer.",
+        "Enquêtes en cours": "Open surveys",
+        "invité par e-mail": "invited by email",
+        "Envoyer l'enquête par e-mail": "Send the survey by email",
+        "répondu le %(date)s": "answered on %(date)s",
+        "Veille concurrentielle": "Competitor intelligence",
+        "Enquêtes": "Surveys",
+        "Par concurrent": "By competitor",
+        "Mentions": "Mentions",
+        "Clients insatisfaits": "Dissatisfied customers",
+        "Dernière mention": "Last mention",
+        "nouveau": "new",
+        "Part d'insatisfaits : parmi les mentions où le client a dit s'il était satisfait du concurrent. « nouveau » : concurrent apparu pendant la période.": "Share "
+        "dissatisfied: "
+        "among "
+        "the "
+        "mentions "
+        "where "
+        "the "
+        "customer "
+        "said "
+        "whether "
+        "they "
+        "were "
+        "satisfied "
+        "with "
+        "the "
+        "competitor. "
+        "“new”: "
+        "competitor "
+        "first "
+        "recorded "
+        "during "
+        "the "
+        "period.",
+        "Aucune information sur cette période.": "No information for this period.",
+        "Par article": "By item",
+        "Notre prix de base": "Our base price",
+        "Prix relevés": "Prices collected",
+        "Médiane concurrents": "Competitors' median",
+        "Concurrents": "Competitors",
+        "Les prix des concurrents sont comparés à notre prix de base quand ils sont donnés dans la même unité ; un écart négatif signifie que les concurrents sont moins chers.": "Competitors' "
+        "prices "
+        "are "
+        "compared "
+        "with "
+        "our "
+        "base "
+        "price "
+        "when "
+        "they "
+        "are "
+        "given "
+        "in "
+        "the "
+        "same "
+        "unit; "
+        "a "
+        "negative "
+        "gap "
+        "means "
+        "the "
+        "competitors "
+        "are "
+        "cheaper.",
+        "Aucun prix relevé sur nos articles pendant cette période.": "No price collected on our items in this "
+        "period.",
+        "Par zone": "By zone",
+        "Sans zone": "No zone",
+        "Nouvelle enquête": "New survey",
+        "Questions": "Questions",
+        "Résultats": "Results",
+        "Aucune enquête pour l'instant.": "No survey yet.",
+        "Lien invalide": "Invalid link",
+        "Ce lien ne correspond à aucune enquête. Vérifiez qu'il a été copié en entier ; votre interlocuteur habituel reste à votre écoute.": "This "
+        "link "
+        "matches "
+        "no "
+        "survey. "
+        "Check "
+        "that "
+        "it "
+        "was "
+        "copied "
+        "in "
+        "full; "
+        "your "
+        "usual "
+        "contact "
+        "is "
+        "still "
+        "available "
+        "to "
+        "help.",
+        "Lien expiré": "Link expired",
+        "Ce lien n'est plus valable (il l'était 60 jours). Merci d'avoir pris le temps de l'ouvrir : votre interlocuteur habituel reste à votre écoute.": "This "
+        "link "
+        "is "
+        "no "
+        "longer "
+        "valid "
+        "(it "
+        "was "
+        "valid "
+        "for "
+        "60 "
+        "days). "
+        "Thank "
+        "you "
+        "for "
+        "taking "
+        "the "
+        "time "
+        "to "
+        "open "
+        "it: "
+        "your "
+        "usual "
+        "contact "
+        "is "
+        "still "
+        "available "
+        "to "
+        "help.",
+        "Vos réponses sont enregistrées. Elles nous aident à mieux vous servir.": "Your answers are saved. They "
+        "help us serve you better.",
+        "0 = pas du tout, 10 = tout à fait": "0 = not at all, 10 = absolutely",
+        "Envoyer mes réponses": "Send my answers",
+        "sans réponse": "no answer",
+        "saisi par %(rep)s": "recorded by %(rep)s",
+        "L'enquête": "The survey",
+        "Toutes les enquêtes": "All surveys",
+        "En bref": "At a glance",
+        "NPS": "NPS",
+        "CSAT": "CSAT",
+        "NPS (Net Promoter Score) : part des promoteurs (notes 9 et 10) moins part des détracteurs (notes 0 à 6), de -100 à +100. CSAT : part des notes de 8 à 10 sur 10 à la question de satisfaction globale.": "NPS "
+        "(Net "
+        "Promoter "
+        "Score): "
+        "share "
+        "of "
+        "promoters "
+        "(scores "
+        "9 "
+        "and "
+        "10) "
+        "minus "
+        "share "
+        "of "
+        "detractors "
+        "(scores "
+        "0 "
+        "to "
+        "6), "
+        "from "
+        "-100 "
+        "to "
+        "+100. "
+        "CSAT: "
+        "share "
+        "of "
+        "scores "
+        "8 "
+        "to "
+        "10 "
+        "out "
+        "of "
+        "10 "
+        "on "
+        "the "
+        "overall "
+        "satisfaction "
+        "question.",
+        "NPS par typologie": "NPS by customer type",
+        "Points forts et points faibles": "Strengths and weaknesses",
+        "Points forts": "Strengths",
+        "Points faibles": "Weaknesses",
+        "Moyenne /10": "Average /10",
+        "Question par question": "Question by question",
+        "Pas encore de réponse.": "No answer yet.",
+        "Actions d'amélioration": "Improvement actions",
+        "Partagée": "Shared",
+        "Marquer réalisée": "Mark as done",
+        "Partager avec les clients": "Share with the customers",
+        "Envoie la liste des actions par e-mail à chaque interlocuteur qui a répondu (une seule fois pour la même liste).": "Emails "
+        "the "
+        "list "
+        "of "
+        "actions "
+        "to "
+        "every "
+        "contact "
+        "who "
+        "answered "
+        "(once "
+        "for "
+        "the "
+        "same "
+        "list).",
+        "Aucune action pour l'instant.": "No action yet.",
+        "Ajouter une action": "Add an action",
+        "Ajouter l'action": "Add the action",
+        "Résultats : %(title)s": "Results: %(title)s",
+        "promoteurs : %(p)s, détracteurs : %(d)s, réponses : %(n)s": "promoters: %(p)s, detractors: %(d)s, answers: "
+        "%(n)s",
+        "En préparation : modifiable, invisible des télévendeurs. Ouverte : proposée pendant les appels et par e-mail. Close : plus de réponses.": "Draft: "
+        "editable, "
+        "hidden "
+        "from "
+        "reps. "
+        "Open: "
+        "offered "
+        "during "
+        "calls "
+        "and "
+        "by "
+        "email. "
+        "Closed: "
+        "no "
+        "more "
+        "answers.",
+        "Ouvrir l'enquête": "Open the survey",
+        "Clore l'enquête": "Close the survey",
+        "Remettre en préparation": "Back to draft",
+        "Inviter par e-mail les clients de la typologie": "Invite by email the customers of the type",
+        "Envoyer les invitations": "Send the invitations",
+        "Seuls les interlocuteurs qui ont une adresse e-mail et acceptent les e-mails sont invités, une seule fois par enquête.": "Only "
+        "contacts "
+        "with "
+        "an "
+        "email "
+        "address "
+        "who "
+        "accept "
+        "emails "
+        "are "
+        "invited, "
+        "once "
+        "per "
+        "survey.",
+        "Des clients ont déjà répondu : les questions ne peuvent plus changer (seuls le titre et les textes restent modifiables).": "Customers "
+        "have "
+        "already "
+        "answered: "
+        "the "
+        "questions "
+        "can "
+        "no "
+        "longer "
+        "change "
+        "(only "
+        "the "
+        "title "
+        "and "
+        "texts "
+        "remain "
+        "editable).",
+        "Rôles : NPS (« recommanderiez-vous… », note de 0 à 10), CSAT (satisfaction globale, note de 0 à 10), critère (une note de 0 à 10 par critère : délais, qualité, accueil… ; les meilleurs sont les points forts, les moins bons les points faibles). Enregistrez pour obtenir deux lignes vides de plus.": "Roles: "
+        "NPS "
+        "(“would "
+        "you "
+        "recommend…”, "
+        "score "
+        "0 "
+        "to "
+        "10), "
+        "CSAT "
+        "(overall "
+        "satisfaction, "
+        "score "
+        "0 "
+        "to "
+        "10), "
+        "criterion "
+        "(a "
+        "score "
+        "0 "
+        "to "
+        "10 "
+        "per "
+        "criterion: "
+        "lead "
+        "times, "
+        "quality, "
+        "phone "
+        "welcome…; "
+        "the "
+        "best "
+        "are "
+        "the "
+        "strengths, "
+        "the "
+        "worst "
+        "the "
+        "weaknesses). "
+        "Save "
+        "to "
+        "get "
+        "two "
+        "more "
+        "empty "
+        "rows.",
+        "Enregistrer l'enquête": "Save the survey",
+        "Lisez le texte et les questions tels qu'ils sont écrits, dans l'ordre, sans commenter ni suggérer de réponse.": "Read "
+        "the "
+        "text "
+        "and "
+        "the "
+        "questions "
+        "exactly "
+        "as "
+        "written, "
+        "in "
+        "order, "
+        "without "
+        "commenting "
+        "or "
+        "suggesting "
+        "an "
+        "answer.",
+        "Introduction à lire": "Introduction to read",
+        "Interlocuteur qui répond": "Contact answering",
+        "Pour finir :": "To finish:",
+        "Enregistrer les réponses": "Save the answers",
+        "déjà fait": "already done",
+        "Votre interlocuteur habituel reste à votre écoute.": "Your usual contact is still available to help.",
+        "Merci d'avoir répondu à notre enquête « %(title)s ». Voici ce que nous changeons à la suite de vos réponses :": "Thank "
+        "you "
+        "for "
+        "answering "
+        "our "
+        "survey "
+        "“%(title)s”. "
+        "Here "
+        "is "
+        "what "
+        "we "
+        "are "
+        "changing "
+        "following "
+        "your "
+        "answers:",
+        "d'ici le %(date)s": "by %(date)s",
+        "Ce lien est personnel ; il permet de répondre une fois, pendant 60 jours.": "This link is personal; it "
+        "lets you answer once, within "
+        "60 days.",
+        "Nous aimerions connaître votre avis : « %(title)s ». Quelques questions, deux minutes :": "We would like "
+        "your opinion: "
+        "“%(title)s”. A "
+        "few questions, "
+        "two minutes:",
+    }
+)
+PLURALS.update(
+    {
+        "%(n)s information recueillie du %(since)s au %(until)s.": (
+            "%(n)s piece of information collected from %(since)s to %(until)s.",
+            "%(n)s pieces of information collected from %(since)s to %(until)s.",
+        ),
+        "(+%(n)s dans une autre unité)": ("(+%(n)s in another unit)", "(+%(n)s in other units)"),
+        "sur %(n)s réponse": ("out of %(n)s answer", "out of %(n)s answers"),
+    }
+)
+
+# Issue 10: campaigns
+EN.update(
+    {
+        "Promouvoir une offre": "Promote an offer",
+        "Prospecter une cible": "Prospect a segment",
+        "Relancer les comptes inactifs": "Reactivate inactive accounts",
+        "Mener une enquête": "Run a survey",
+        "Annoncer des nouveautés": "Announce new products",
+        "E-mails": "Emails",
+        "E-mail puis appel": "Email then call",
+        "En préparation": "Draft",
+        "Lancée": "Running",
+        "Terminée": "Closed",
+        "À appeler": "To call",
+        "Exclu": "Excluded",
+        "Joint": "Reached",
+        "Issue positive": "Positive outcome",
+        "Refus": "Refused",
+        "Seul le superviseur de l'équipe ou l'administrateur modifie cette campagne.": "Only the team's supervisor "
+        "or the administrator may "
+        "change this campaign.",
+        "La fin de la campagne précède son début.": "The campaign ends before it starts.",
+        "Choisissez l'équipe de la campagne.": "Choose the campaign's team.",
+        "Vous ne pouvez pas préparer de campagne pour cette équipe.": "You cannot prepare a campaign for this team.",
+        "Cette offre n'est pas valable pendant la campagne (du %(start)s au %(end)s).": "This offer is not valid "
+        "during the campaign (from "
+        "%(start)s to %(end)s).",
+        "Ce script n'est plus actif.": "This script is no longer active.",
+        "Choisissez l'enquête à mener.": "Choose the survey to run.",
+        "Écrivez l'objet de l'e-mail.": "Write the email's subject.",
+        "Écrivez le texte de l'e-mail.": "Write the email's text.",
+        "Indiquez combien d'appels de campagne chaque télévendeur passe par jour.": "Say how many campaign calls "
+        "each rep makes per day.",
+        "Seuls les superviseurs et l'administrateur préparent les campagnes.": "Only supervisors and the "
+        "administrator prepare campaigns.",
+        "Une campagne lancée ne se modifie plus.": "A running campaign can no longer be changed.",
+        "Seule une campagne en préparation peut être supprimée ; clôturez-la.": "Only a draft campaign can be "
+        "deleted; close it instead.",
+        "Seule une campagne lancée peut être clôturée.": "Only a running campaign can be closed.",
+        "Pas de script : les télévendeurs appelleront avec le script habituel du motif « Campagne ».": "No script: "
+        "reps will "
+        "call with "
+        "the usual "
+        "script for "
+        "the "
+        "“Campaign” "
+        "reason.",
+        "Aucune offre n'est associée à cette campagne de promotion.": "No offer is attached to this promotion "
+        "campaign.",
+        "Cette campagne est déjà lancée.": "This campaign is already running.",
+        "La période de la campagne est passée : changez ses dates.": "The campaign's period is over: change its "
+        "dates.",
+        "Ouvrez l'enquête avant de lancer la campagne.": "Open the survey before launching the campaign.",
+        "La cible ne contient aucun client : élargissez les filtres.": "The target holds no customer: widen the "
+        "filters.",
+        "Aucun client de la cible n'est joignable sur ce canal.": "No customer of the target can be reached on this "
+        "channel.",
+        "Clients joints": "Customers reached",
+        "Campagne : %(name)s": "Campaign: %(name)s",
+        "Tous les interlocuteurs refusent le téléphone": "Every contact refuses phone calls",
+        "Aucune adresse e-mail": "No email address",
+        "Refuse les e-mails": "Refuses emails",
+        "message clé pour les télévendeurs": "key message for the reps",
+        "cible (filtres du portefeuille)": "target (portfolio filters)",
+        "appels de campagne par télévendeur et par jour": "campaign calls per rep per day",
+        "script": "script",
+        "offre": "offer",
+        "documents": "documents",
+        "enquête": "survey",
+        "objet de l'e-mail": "email subject",
+        "texte de l'e-mail": "email text",
+        "objectif : clients joints": "objective: customers reached",
+        "objectif : commandes": "objective: orders",
+        "objectif : CA HT (€)": "objective: revenue excl. VAT (€)",
+        "lancée le": "launched on",
+        "campagne": "campaign",
+        "campagnes": "campaigns",
+        "motif d'exclusion": "exclusion reason",
+        "dernière issue": "last outcome",
+        "appels": "calls",
+        "joint le": "reached on",
+        "cible de campagne": "campaign target",
+        "cibles de campagne": "campaign targets",
+        "appelé le": "called on",
+        "appel de campagne": "campaign call",
+        "appels de campagne": "campaign calls",
+        "Objectif : CA HT (€)": "Objective: revenue excl. VAT (€)",
+        "Toutes les équipes": "All teams",
+        "Aucun (script habituel du motif)": "None (usual script for the reason)",
+        "Campagne « %(name)s » enregistrée.": "Campaign “%(name)s” saved.",
+        "Campagne lancée : %(n)s clients ciblés ; ils entrent dans les plans d'appels à partir du %(day)s.": "Campaign "
+        "launched: "
+        "%(n)s "
+        "customers "
+        "targeted; "
+        "they "
+        "enter "
+        "the "
+        "call "
+        "plans "
+        "from "
+        "%(day)s.",
+        "Campagne clôturée : ses clients ne sont plus proposés aux plans d'appels.": "Campaign closed: its "
+        "customers are no longer "
+        "offered to the call plans.",
+        "Campagne supprimée.": "Campaign deleted.",
+        "Motif d'exclusion": "Exclusion reason",
+        "Dernière issue": "Last outcome",
+        "Joint le": "Reached on",
+        "Campagnes": "Campaigns",
+        "Ces filtres ne sont pas valables.": "These filters are not valid.",
+        "Clients trouvés": "Customers found",
+        "Exclus": "Excluded",
+        "À joindre": "To reach",
+        "Exclus, et pourquoi": "Excluded, and why",
+        "Répartition par télévendeur": "Split by rep",
+        "Aucun client ne correspond à ces filtres.": "No customer matches these filters.",
+        "Ouvrir ce filtre dans le portefeuille": "Open this filter in the portfolio",
+        "Supprimer": "Delete",
+        "Lancer la campagne": "Launch the campaign",
+        "Clôturer la campagne": "Close the campaign",
+        "Cible si vous lancez maintenant": "Target if you launch now",
+        "Résultats sur mes clients": "Results on my customers",
+        "Résultats": "Results",
+        "Cibles": "Targets",
+        "Appelés": "Called",
+        "Issues positives": "Positive outcomes",
+        "E-mails envoyés": "Emails sent",
+        "Commandes attribuées": "Orders attributed",
+        "CA HT attribué": "Revenue attributed (excl. VAT)",
+        "Commandes avec l'offre": "Orders with the offer",
+        "Avec l'offre": "With the offer",
+        "Aucun client dans cet état.": "No customer in this state.",
+        "Confirmée le": "Confirmed on",
+        "avec l'offre": "with the offer",
+        "Pour les télévendeurs": "For the reps",
+        "Pas de message clé.": "No key message.",
+        "Script": "Script",
+        "Enquête": "Survey",
+        "Documents": "Documents",
+        "Appels par télévendeur et par jour": "Calls per rep per day",
+        "États des cibles": "Target states",
+        "Script habituel du motif": "Usual script for the reason",
+        "du %(start)s au %(end)s": "from %(start)s to %(end)s",
+        "lancée le %(when)s par %(who)s": "launched on %(when)s by %(who)s",
+        "valable du %(start)s au %(end)s": "valid from %(start)s to %(end)s",
+        "Documents à proposer": "Documents to offer",
+        "%(n)s clients joints": "%(n)s customers reached",
+        "%(n)s commandes": "%(n)s orders",
+        "Nouvelle campagne": "New campaign",
+        "Les opérations commerciales de votre équipe ; les chiffres sont ceux de vos clients.": "Your team's "
+        "commercial "
+        "campaigns; the "
+        "figures are those "
+        "of your customers.",
+        "Aucune campagne pour le moment.": "No campaign yet.",
+        "Une opération commerciale : un objectif, une période, une cible tirée du portefeuille, un script, une offre et des documents. Elle reste en préparation tant que vous ne la lancez pas.": "A "
+        "commercial "
+        "campaign: "
+        "a "
+        "goal, "
+        "a "
+        "period, "
+        "a "
+        "target "
+        "drawn "
+        "from "
+        "the "
+        "portfolio, "
+        "a "
+        "script, "
+        "an "
+        "offer "
+        "and "
+        "documents. "
+        "It "
+        "stays "
+        "a "
+        "draft "
+        "until "
+        "you "
+        "launch "
+        "it.",
+        "L'opération": "The campaign",
+        "Script, offre et documents": "Script, offer and documents",
+        "E-mail (canaux « E-mails » et « E-mail puis appel »)": "Email (“Emails” and “Email then call” channels)",
+        "Pour une enquête, l'e-mail envoyé est l'invitation de l'enquête, avec son lien personnel.": "For a survey, "
+        "the email "
+        "sent is the "
+        "survey's "
+        "invitation, "
+        "with its "
+        "personal "
+        "link.",
+        "Enregistrer la campagne": "Save the campaign",
+        "Cible : filtres du portefeuille": "Target: portfolio filters",
+        "Aperçu de la cible": "Target preview",
+        "Modifier la campagne « %(name)s »": "Edit the campaign “%(name)s”",
+        "Les 40 premières sur %(n)s ; l'export CSV donne chaque client.": "The first 40 of %(n)s; the CSV export "
+        "gives every customer.",
+        "Clôture des campagnes dont la période est terminée": "Closing the campaigns whose period is over",
+    }
+)
+PLURALS.update(
+    {
+        "Le premier client": ("The first customer", "The first %(n)s customers"),
+        "Campagne en cours": ("Running campaign", "Running campaigns"),
+    }
+)
+
+# The navigation's menu of occasional pages.
+EN.update({"Plus": "More"})
+
+# The cockpit's keys of the issue 10 cards.
+EN.update(
+    {
+        "Script : répondre ou passer à l'étape suivante": "Script: answer or go to the next step",
+        "Chercher une objection": "Search for an objection",
+        "Chercher dans la base de connaissances": "Search the knowledge base",
+        "Noter une information sur un concurrent": "Note something about a competitor",
+    }
+)
+EN.update(
+    {
+        "Séparez les paragraphes par une ligne vide.": "Separate paragraphs with a blank line.",
+        "Objectif de l'appel": "Purpose of the call",
+        "À dire": "To say",
+        "Enregistrée dans la fiche": "Saved in the customer file",
+        "Vous ne pouvez pas suivre de script pour ce client.": "You cannot follow a script for this customer.",
+    }
+)
+
+# Market review: the survey invitation refused to a role, the phone survey's reminder.
+EN.update(
+    {
+        "Vous ne pouvez pas envoyer d'enquête.": "You cannot send surveys.",
+        "Réponses enregistrées. Pensez à remercier le client.": "Answers saved. Remember to thank the customer.",
+    }
+)
+EN.update(
+    {
+        "Marque comme envoyés les envois de documentation partis par la messagerie": "Marks as sent the documentation sendings the outbox has sent",
+    }
+)
+
+# Market review: the competitor report's column is a share of the mentions, not a count of customers.
+EN.update({"Part d'insatisfaits": "Dissatisfied share"})
+
+# The portfolio's link to the campaign builder; the attributed orders' footnote.
+EN.update(
+    {
+        "Créer une campagne avec ce filtre": "Create a campaign with this filter",
+        "Les 40 premières sur %(n)s.": "The first 40 of %(n)s.",
     }
 )
