@@ -815,3 +815,72 @@ def reporting_refresh_day(size: str) -> Case:
                 "busiest_day": busiest.isoformat(), "busiest_rows": busy_rows, "busiest_seconds": busy_seconds}  # fmt: skip
 
     return Case(custom=measure)
+
+
+# Issue 10: campaigns, scripts, knowledge, competitors ------------------------------------------------
+
+
+@metric("knowledge_search")
+def knowledge_search(size: str) -> Case:
+    """The rep presses k in the cockpit and types: ranked articles with their snippet (SQLite FTS5 or
+    PostgreSQL full-text on folded words) and the catalogue's matching products with their sheet."""
+    return Case(
+        run=get_ok(client_for("televendeur"), "/savoir/recherche/?q=farine"), target_p95_ms=150
+    )
+
+
+@metric("cockpit_call_cards")
+def cockpit_call_cards(size: str) -> Case:
+    """The four cards the cockpit loads beside a call (campaign, script, knowledge and documents,
+    competitors), each one request, for the next call of today's plan."""
+    from django.utils import timezone
+
+    from televente.calls.models import CallTask
+
+    _todays_plan()
+    task = (
+        CallTask.objects.filter(rep__username="televendeur", plan__date=timezone.localdate())
+        .order_by("planned_start")
+        .first()
+    )
+    client = client_for("televendeur")
+    urls = [
+        f"/campagnes/client/{task.company_id}/?appel={task.pk}",
+        f"/scripts/panneau/{task.company_id}/?appel={task.pk}",
+        f"/savoir/client/{task.company_id}/?appel={task.pk}",
+        f"/veille/client/{task.company_id}/?appel={task.pk}",
+    ]
+    runs = [get_ok(client, url) for url in urls]
+
+    def run():
+        for one in runs:
+            one()
+
+    return Case(run=run, target_p95_ms=250)
+
+
+@metric("campaign_preview")
+def campaign_preview(size: str) -> Case:
+    """The builder's live preview of a target: the team's inactive accounts, counted, with the
+    exclusions (phone refused, no number) and the split by rep."""
+    return Case(
+        run=get_ok(client_for("superviseur"), "/campagnes/apercu/?status=inactive&channel=phone"),
+        target_p95_ms=300,
+    )
+
+
+@metric("campaign_results")
+def campaign_results(size: str) -> Case:
+    """A campaign's results: targets, calls, reach, attributed orders and revenue, offer uptake, by rep."""
+    from televente.campaigns.models import Campaign
+
+    campaign = (
+        Campaign.objects.filter(status="closed").order_by("-ends_on").first() or Campaign.objects.first()
+    )
+    return Case(run=get_ok(client_for("superviseur"), f"/campagnes/{campaign.pk}/"), target_p95_ms=300)
+
+
+@metric("competitor_report")
+def competitor_report(size: str) -> Case:
+    """The competitor report of the last 90 days: by competitor, by product against our price, by zone."""
+    return Case(run=get_ok(client_for("superviseur"), "/veille/concurrence/"), target_p95_ms=300)
