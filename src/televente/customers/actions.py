@@ -52,8 +52,8 @@ class CompanyPanel:
     url_name: str  # takes the company's pk, answers an HTML fragment
     order: int
     allowed: Callable[[object], bool]  # (user)
-    # In the cockpit, cards the rep reads while talking (the campaign, the script) sit under the call;
-    # the others (documents, competitors, claims, debts) in the side column.
+    # In the cockpit, cards the rep reads while talking (the campaign, the script) sit in the side
+    # column beside the call; the others (documents, competitors, claims, debts) under it.
     during_call: bool = False
 
     def url(self, company) -> str:
