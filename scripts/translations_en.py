@@ -4647,3 +4647,10 @@ EN.update(
         "Les 40 premières sur %(n)s.": "The first 40 of %(n)s.",
     }
 )
+
+# Placeholders of a script's texts.
+EN.update(
+    {
+        "Remplacés pendant l'appel : [votre prénom], [votre nom], [client], [interlocuteur], [société].": "Replaced during the call: [votre prénom] (your first name), [votre nom] (your name), [client] (customer), [interlocuteur] (person asked for), [société] (your company).",
+    }
+)

@@ -49,7 +49,7 @@ def S(
 
 GREETING = S(
     1, StepKind.GREETING, "Accueil",
-    "Bonjour, ici [votre prénom] de chez votre grossiste. Je ne vous dérange pas en plein service ?",
+    "Bonjour [interlocuteur], ici [votre prénom] de [société]. Je ne vous dérange pas en plein service ?",
 )  # fmt: skip
 
 SCRIPTS = {
@@ -227,7 +227,7 @@ SCRIPTS = {
                 StepKind.GREETING,
                 "Accueil",
                 (
-                    "Bonjour, [votre prénom], grossiste alimentaire de la région. Je souhaiterais "
+                    "Bonjour, [votre prénom], de [société], grossiste alimentaire de la région. Je souhaiterais "
                     "parler au responsable des achats."
                 ),
             ),

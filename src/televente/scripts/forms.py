@@ -34,7 +34,14 @@ class StepForm(forms.Form):
     position = forms.IntegerField(label=_lazy("N°"), min_value=1, max_value=999)
     kind = forms.ChoiceField(label=_lazy("Étape"), choices=StepKind.choices)
     title = forms.CharField(label=_lazy("Titre"), max_length=120)
-    text = forms.CharField(label=_lazy("À dire"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_lazy("À dire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy(
+            "Remplacés pendant l'appel : [votre prénom], [votre nom], [client], [interlocuteur], [société]."
+        ),
+    )
     question = forms.CharField(label=_lazy("Question"), max_length=300, required=False)
     answer_type = forms.ChoiceField(
         label=_lazy("Réponse"), choices=AnswerType.choices, initial=AnswerType.NONE

@@ -47,6 +47,22 @@ class Runner:
     answer: str  # the answer already given to it
     scripts: list[Script]  # to switch to
     visited: set[int] = field(default_factory=set)
+    words: dict[str, str] = field(default_factory=dict)  # placeholders of the texts and their values
+
+    def _say(self, text: str) -> str:
+        for placeholder, value in self.words.items():
+            if value:
+                text = text.replace(placeholder, value)
+        return text
+
+    @property
+    def said(self) -> str:
+        """The step's text with the call's names in place of the placeholders (« [client] »...)."""
+        return self._say(self.step.text) if self.step else ""
+
+    @property
+    def asked(self) -> str:
+        return self._say(self.step.question) if self.step else ""
 
     @property
     def finished(self) -> bool:
@@ -110,7 +126,25 @@ def runner(
         step = steps[0]
     answer = (run.answers.get(str(step.pk), "") if run and step else "") or ""
     visited = set(run.path) if run else set()
-    return Runner(script, steps, run, step, answer, scripts, visited)
+    return Runner(script, steps, run, step, answer, scripts, visited, placeholders(user, company, task))
+
+
+def placeholders(user, company: Company, task=None) -> dict[str, str]:
+    """What the script's placeholders stand for in this call: the rep, the customer, the person
+    asked for, the seller. Unknown values leave the placeholder as written."""
+    from django.conf import settings
+
+    contact = getattr(task, "contact", None) if task is not None else None
+    person = ""
+    if contact is not None:
+        person = " ".join(x for x in (contact.civility, contact.last_name) if x) or contact.first_name
+    return {
+        "[votre prénom]": user.first_name,
+        "[votre nom]": user.get_full_name(),
+        "[client]": company.display_name,
+        "[interlocuteur]": person,
+        "[société]": getattr(settings, "COMPANY_NAME", ""),
+    }
 
 
 # Results of a script ----------------------------------------------------------------------------------------

@@ -327,3 +327,25 @@ def test_the_demo_installs_its_scripts_objections_and_history(world, bakery, cal
         make_context(size="small", today=timezone.localdate(), log=lambda _m: None)
     )  # again: no duplicates
     assert Script.objects.count() == len(demo.SCRIPTS)
+
+
+def test_the_runner_puts_the_calls_names_in_place_of_the_placeholders(world, bakery, call, settings):
+    settings.COMPANY_NAME = "Grossiste Durand"
+    world.rep_a.first_name = "Léa"
+    world.rep_a.save()
+    contact = bakery.contacts.get()
+    contact.civility, contact.last_name = "Mme", "Martin"
+    contact.save()
+    call.contact = contact
+    call.save()
+    script = Script.objects.create(name="Accueil personnalisé", reasons=[CallReason.INACTIVE])
+    script.steps.create(
+        position=1,
+        kind=StepKind.GREETING,
+        title="Accueil",
+        text="Bonjour [interlocuteur], ici [votre prénom] de [société]. [inconnu] reste tel quel.",
+        question="[client] commande-t-il toujours chez nous ?",
+    )
+    r = selectors.runner(user=world.rep_a, company=bakery, task=call)
+    assert r.said == "Bonjour Mme Martin, ici Léa de Grossiste Durand. [inconnu] reste tel quel."
+    assert r.asked == "Boulangerie Dupain commande-t-il toujours chez nous ?"
