@@ -4021,7 +4021,6 @@ EN.update(
         "Enquête : %(status)s.": "Survey: %(status)s.",
         "Réponses enregistrées. Merci de remercier le client.": "Answers saved. Please thank the customer.",
         "Action enregistrée.": "Action saved.",
-        "Actions partagées : %(n)s messages envoyés.": "Actions shared: %(n)s messages sent.",
         "Information concurrentielle enregistrée.": "Competitor information saved.",
         "Veille concurrence": "Competitor watch",
         "Rapport": "Report",
@@ -4652,5 +4651,15 @@ EN.update(
 EN.update(
     {
         "Remplacés pendant l'appel : [votre prénom], [votre nom], [client], [interlocuteur], [société].": "Replaced during the call: [votre prénom] (your first name), [votre nom] (your name), [client] (customer), [interlocuteur] (person asked for), [société] (your company).",
+    }
+)
+
+# Sharing a survey's improvement actions.
+PLURALS.update(
+    {
+        "Actions partagées : %(n)s message envoyé.": (
+            "Actions shared: %(n)s message sent.",
+            "Actions shared: %(n)s messages sent.",
+        )
     }
 )

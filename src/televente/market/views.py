@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from televente.core.errors import DomainError, add_form_error
@@ -495,7 +496,15 @@ def actions_share(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Actions partagées : %(n)s messages envoyés.") % {"n": sent})
+        messages.success(
+            request,
+            ngettext(
+                "Actions partagées : %(n)s message envoyé.",
+                "Actions partagées : %(n)s messages envoyés.",
+                sent,
+            )
+            % {"n": sent},
+        )
     return redirect("market:results", pk=survey.pk)
 
 
