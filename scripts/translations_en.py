@@ -4016,7 +4016,6 @@ EN.update(
         "Notre article": "Our item",
         "Saisi par": "Recorded by",
         "Ouvrez l'enquête et choisissez une typologie.": "Open the survey and choose a customer type.",
-        "%(n)s interlocuteurs invités par e-mail.": "%(n)s contacts invited by email.",
         "Enquête enregistrée.": "Survey saved.",
         "Enquête : %(status)s.": "Survey: %(status)s.",
         "Réponses enregistrées. Merci de remercier le client.": "Answers saved. Please thank the customer.",
@@ -4660,6 +4659,14 @@ PLURALS.update(
         "Actions partagées : %(n)s message envoyé.": (
             "Actions shared: %(n)s message sent.",
             "Actions shared: %(n)s messages sent.",
+        )
+    }
+)
+PLURALS.update(
+    {
+        "%(n)s interlocuteur invité par e-mail.": (
+            "%(n)s contact invited by email.",
+            "%(n)s contacts invited by email.",
         )
     }
 )

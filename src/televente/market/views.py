@@ -366,7 +366,11 @@ def survey_bulk_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError:
             continue
         done += 1
-    messages.success(request, _("%(n)s interlocuteurs invités par e-mail.") % {"n": done})
+    messages.success(
+        request,
+        ngettext("%(n)s interlocuteur invité par e-mail.", "%(n)s interlocuteurs invités par e-mail.", done)
+        % {"n": done},
+    )
     return redirect("market:survey", pk=survey.pk)
 
 
