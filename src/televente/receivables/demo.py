@@ -437,7 +437,10 @@ def _seed(ctx: DemoContext) -> None:
 
         # Promises: pending for some, broken for others (said the day after their date).
         draw = rng.random()
-        if draw < 0.18 or (rep == demo_rep and draw < 0.6):
+        # The first late customer of another rep always gets one (broken): at `small` the draws alone
+        # left some days without any broken promise to show.
+        first_other = rep != demo_rep and not counts.get("broken_promises")
+        if draw < 0.18 or (rep == demo_rep and draw < 0.6) or first_other:
             status = PromiseStatus.PENDING if draw < 0.09 or rep == demo_rep else PromiseStatus.BROKEN
             if rep != demo_rep and not counts.get("broken_promises"):
                 status = PromiseStatus.BROKEN  # at least one, whatever the draws at `small`

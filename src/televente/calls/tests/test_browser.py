@@ -46,6 +46,9 @@ class FrozenClock:
 def ten_oclock(monkeypatch):
     moment = dt.datetime.combine(timezone.localdate(), dt.time(10), tzinfo=timezone.get_current_timezone())
     monkeypatch.setattr("televente.calls.services.timezone", FrozenClock(moment))
+    # Booking a visit closes the call through the services with its own clock: the same 10 o'clock,
+    # or before 10:00 the call would have started after its close (a negative duration).
+    monkeypatch.setattr("televente.calls.appointments.timezone", FrozenClock(moment))
     return moment
 
 
