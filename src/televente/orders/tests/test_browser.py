@@ -106,6 +106,9 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
     expect(substituted).to_contain_text("remplace Crème fraîche épaisse")
 
     expect(page.locator("[data-complements]")).to_contain_text("Beurre doux")
+    # The side panel refreshes after the substitution: let it settle, or the key focuses a button
+    # the refresh then replaces (seen on a loaded machine).
+    page.wait_for_load_state("networkidle")
     keys.press("Alt+c")  # a complement of the basket
     keys.press("Enter")
     expect(lines.filter(has_text="Beurre doux").locator("[data-qty]")).to_be_focused()
