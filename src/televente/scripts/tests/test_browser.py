@@ -48,6 +48,8 @@ def test_the_rep_runs_the_reactivation_script_in_the_cockpit(
     card.get_by_role("button", name="Suivant").click()
     card.get_by_label("Qu'est-ce qui compte le plus pour vous ?").select_option("Argent")
     card.get_by_role("button", name="Suivant").click()
+    expect(step).to_have_text("Potentiel")
+    page.wait_for_load_state("networkidle")  # the swap settled: Enter is not lost in it (loaded machine)
     potential = card.get_by_label("Combien dépensez-vous")
     potential.fill("beaucoup")
     potential.press("Enter")
