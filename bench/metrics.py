@@ -824,9 +824,7 @@ def reporting_refresh_day(size: str) -> Case:
 def knowledge_search(size: str) -> Case:
     """The rep presses k in the cockpit and types: ranked articles with their snippet (SQLite FTS5 or
     PostgreSQL full-text on folded words) and the catalogue's matching products with their sheet."""
-    return Case(
-        run=get_ok(client_for("televendeur"), "/savoir/recherche/?q=farine"), target_p95_ms=150
-    )
+    return Case(run=get_ok(client_for("televendeur"), "/savoir/recherche/?q=farine"), target_p95_ms=150)
 
 
 @metric("cockpit_call_cards")
