@@ -882,3 +882,41 @@ def campaign_results(size: str) -> Case:
 def competitor_report(size: str) -> Case:
     """The competitor report of the last 90 days: by competitor, by product against our price, by zone."""
     return Case(run=get_ok(client_for("superviseur"), "/veille/concurrence/"), target_p95_ms=300)
+
+
+def _demo_evaluation():
+    from televente.quality.models import Evaluation
+
+    return Evaluation.objects.official().filter(rep__username="televendeur").order_by("-evaluated_on").first()
+
+
+@metric("quality_evaluation")
+def quality_evaluation(size: str) -> Case:
+    """An evaluation of a demo rep's call as its supervisor: answers by section, the call with its
+    recording and what the call produced (order, promotions, substitutes, claim, campaign)."""
+    evaluation = _demo_evaluation()
+    return Case(
+        run=get_ok(client_for("superviseur"), f"/qualite/evaluations/{evaluation.pk}/"), target_p95_ms=150
+    )
+
+
+@metric("quality_calls_to_evaluate")
+def quality_calls_to_evaluate(size: str) -> Case:
+    """The supervisor's calls to evaluate (last 30 days of the teams' calls, recording, already evaluated)."""
+    return Case(run=get_ok(client_for("superviseur"), "/qualite/appels/"), target_p95_ms=300)
+
+
+@metric("quality_profile")
+def quality_profile(size: str) -> Case:
+    """The demo rep's competency profile as the supervisor: trend per competency over 6 months, points to
+    work on, self-assessment gaps, latest evaluations, training actions."""
+    from televente.accounts.models import User
+
+    rep = User.objects.get(username="televendeur")
+    return Case(run=get_ok(client_for("superviseur"), f"/qualite/profil/{rep.pk}/"), target_p95_ms=300)
+
+
+@metric("quality_team")
+def quality_team(size: str) -> Case:
+    """The supervisor's team of reps: evaluations over 90 days, scores, critical failures, certification."""
+    return Case(run=get_ok(client_for("superviseur"), "/qualite/equipe/"), target_p95_ms=300)

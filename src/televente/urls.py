@@ -20,6 +20,7 @@ urlpatterns = [
     path("scripts/", include("televente.scripts.urls")),
     path("veille/", include("televente.market.urls")),
     path("campagnes/", include("televente.campaigns.urls")),
+    path("qualite/", include("televente.quality.urls")),
     path("i18n/langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -129,3 +129,35 @@ def reference_url(reference: str) -> str | None:
         return reverse(url_name, args=[int(pk)])
     except NoReverseMatch:
         return None
+
+
+# Links on timeline entries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryLink:
+    """A link a higher app adds to some timeline entries (« Évaluer cet appel » from quality)."""
+
+    key: str
+    label: str | Promise
+    url_name: str  # takes the entry's (Interaction) pk
+    kinds: tuple[str, ...]  # the entry kinds it applies to
+    allowed: Callable[[object], bool]  # (user)
+
+
+_ENTRY_LINKS: dict[str, EntryLink] = {}
+
+
+def register_entry_link(link: EntryLink) -> None:
+    _ENTRY_LINKS[link.key] = link
+
+
+def attach_entry_links(user, rows) -> None:
+    """Set `entry_links` ([{"label", "url"}]) on each timeline row, for the template."""
+    links = [link for link in _ENTRY_LINKS.values() if link.allowed(user)]
+    for row in rows:
+        row.entry_links = [
+            {"label": link.label, "url": reverse(link.url_name, args=[row.pk])}
+            for link in links
+            if row.kind in link.kinds
+        ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from televente.core.phones import to_e164
 
+from .actions import attach_entry_links
 from .choices import CompanyStatus
 from .filters import PortfolioFilter
 from .models import NO_CONTACT_PURGE_AFTER, Company, CompanyHabits, Contact, Interaction, Phone
@@ -84,6 +85,7 @@ def company_file(*, user, pk: int) -> CompanyFile | None:
     habits = CompanyHabits.objects.filter(company=company).first()
     company_phones = list(Phone.objects.filter(company=company, contact__isnull=True))
     timeline, has_more = timeline_page(company=company)
+    attach_entry_links(user, timeline)
     open_steps = list(
         Interaction.objects.filter(company=company, next_action_done_at__isnull=True)
         .exclude(next_action="")

@@ -19,7 +19,7 @@ from televente.core import tabular
 from televente.core.errors import DomainError, PermissionRefused, add_form_error
 
 from . import exports, imports, selectors, services
-from .actions import actions_for, panels_for, portfolio_links_for
+from .actions import actions_for, attach_entry_links, panels_for, portfolio_links_for
 from .forms import (
     CallWindowFormSet,
     ClosureForm,
@@ -419,6 +419,7 @@ def timeline_more(request: HttpRequest, pk: int) -> HttpResponse:
         before_id = None
     before = (at, before_id) if at and before_id else None
     rows, has_more = selectors.timeline_page(company=company, before=before)
+    attach_entry_links(request.user, rows)
     return render(
         request,
         "customers/company_detail.html#timeline-rows",

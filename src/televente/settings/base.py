@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "televente.scripts",
     "televente.market",
     "televente.campaigns",
+    "televente.quality",
     "televente.reporting",
     "televente.automation",
     "django_filters",
