@@ -16,6 +16,7 @@ from televente.catalog.models import Product, ProductLink, SalesUnit
 from televente.catalog.pricing import promotions_for
 from televente.customers.models import Company
 
+from . import suggestions
 from .choices import INCOMING_SOURCES, ApprovalStatus, IncidentStatus, OrderStatus
 from .incidents import visible_incidents
 from .models import Order, OrderLine, ProductHabit
@@ -81,7 +82,16 @@ def line_for(order: Order, line_id: int) -> OrderLine:
 
 
 def habitual_basket(order: Order, in_order: set[int], limit: int = 40) -> list[ProductHabit]:
-    """What this customer usually orders and is not in the order yet, due first."""
+    """What this customer usually orders and is not in the order yet: from the registered provider
+    (the trained recommendations), else the customer's own habits, due first."""
+    registered = suggestions.provider()
+    if registered is not None:
+        return registered.habitual(order, in_order, limit)
+    return own_habits(order, in_order, limit)
+
+
+def own_habits(order: Order, in_order: set[int], limit: int = 40) -> list[ProductHabit]:
+    """The customer's own habits not in the order yet, due first (no model needed)."""
     return list(
         ProductHabit.objects.filter(company_id=order.company_id)
         .exclude(product_id__in=in_order)
@@ -91,8 +101,17 @@ def habitual_basket(order: Order, in_order: set[int], limit: int = 40) -> list[P
     )
 
 
-def complements(in_order: set[int], exclude: set[int], limit: int = 8) -> list[ProductLink]:
-    """Complements of the basket's articles that are neither in it nor among its habits."""
+def complements(in_order: set[int], exclude: set[int], limit: int = 8, *, order: Order | None = None) -> list:
+    """Complements of the basket's articles that are neither in it nor among its habits: from the
+    registered provider (explicit links then learned ones), else the catalogue's explicit links."""
+    registered = suggestions.provider()
+    if registered is not None:
+        return registered.complements(order, in_order, exclude, limit)
+    return linked_complements(in_order, exclude, limit)
+
+
+def linked_complements(in_order: set[int], exclude: set[int], limit: int = 8) -> list[ProductLink]:
+    """The catalogue's explicit complements of the basket's articles."""
     if not in_order:
         return []
     seen, found = set(), []
@@ -108,7 +127,17 @@ def complements(in_order: set[int], exclude: set[int], limit: int = 8) -> list[P
     return found[:limit]
 
 
-def substitutes(product_id: int) -> list[ProductLink]:
+def substitutes(product_id: int) -> list:
+    """A product's substitutes: from the registered provider (explicit links first, then learned
+    ones), else the catalogue's explicit links."""
+    registered = suggestions.provider()
+    if registered is not None:
+        return registered.substitutes(product_id)
+    return linked_substitutes(product_id)
+
+
+def linked_substitutes(product_id: int) -> list[ProductLink]:
+    """The catalogue's explicit substitutes of a product, in their rank."""
     return list(
         ProductLink.objects.filter(kind=LinkKind.SUBSTITUTE, product_id=product_id)
         .select_related("target")
@@ -140,7 +169,15 @@ def substitute_options(order: Order, line: OrderLine) -> list[dict]:
         }
         for link in links
     ]
-    return sorted(options, key=lambda o: (o["availability"].status != "available", o["link"].rank))
+    # The catalogue's explicit links always come first (issue 12), deliverable first within each kind.
+    return sorted(
+        options,
+        key=lambda o: (
+            bool(getattr(o["link"], "learned", False)),
+            o["availability"].status != "available",
+            o["link"].rank,
+        ),
+    )
 
 
 def order_promotions(order: Order, habits: list[ProductHabit], samples: int = 3):

@@ -171,7 +171,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": lines,
         "habits": habits,
         "promotions": selectors.order_promotions(order, habits),
-        "complements": selectors.complements(in_order, {h.product_id for h in habits}),
+        "complements": selectors.complements(in_order, {h.product_id for h in habits}, order=order),
         "terms_form": TermsForm(
             company=order.company,
             initial={
@@ -209,7 +209,7 @@ def side_panel(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "promotions": selectors.order_promotions(order, habits),
-            "complements": selectors.complements(in_order, {h.product_id for h in habits}),
+            "complements": selectors.complements(in_order, {h.product_id for h in habits}, order=order),
         },
     )
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "televente.messaging",
     "televente.catalog",
     "televente.orders",
+    "televente.recommend",
     "televente.calls",
     "televente.claims",
     "televente.receivables",
