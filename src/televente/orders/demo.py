@@ -1,6 +1,7 @@
 """Demo order history: each customer has its own assortment, order cycle and usual quantities, and
 has ordered on its cycle up to its last order date (set by the customers demo, which makes some of
-them late). The habits are then computed from this history, as in production.
+them late). Each customer buys what its trade buys (`TRADES`: a bakery flour, butter, eggs...). The
+habits are then computed from this history, as in production.
 
 Orders are delivered Monday to Friday and confirmed on the working day before, at a time of the
 working day, mostly inside the customer's call windows (the calls demo puts the ordering call just
@@ -52,6 +53,41 @@ DAY_START, DAY_END, LUNCH = 8 * 60 + 30, 17 * 60 + 30, (12 * 60 + 30, 13 * 60 + 
 IN_WINDOW = 0.88  # share of the ordering calls placed inside one of the customer's call windows
 COMPLEMENT, SUBSTITUTE, PROMOTION, SHORTAGE = 0.25, 0.03, 0.08, 0.02  # shares of the orders
 NEW_CUSTOMERS, REACTIVATED = 0.015, 0.015  # shares of the customers
+# What each trade buys, by sub-category of the demo catalogue and weight: a bakery orders flour,
+# butter, eggs and cream, a butcher meat and cleaning products... so the habitual baskets and the
+# complements learnt from this history read as a rep expects (issue 12).
+TRADES: dict[str, dict[str, int]] = {
+    "boulangerie": {"Sucre et farine": 6, "Beurres": 5, "Œufs": 4, "Crèmes": 4, "Laits": 3, "Fromages": 1,
+                    "Desserts surgelés": 2, "Fruits frais": 1, "Café et thé": 1, "Hygiène des mains": 1,
+                    "Sols et surfaces": 1},
+    "restaurant": {"Bœuf": 3, "Volaille": 3, "Charcuterie": 1, "Légumes frais": 4, "Fruits frais": 2, "Crèmes": 2,
+                   "Beurres": 2, "Fromages": 2, "Huiles et vinaigres": 2, "Sauces et condiments": 2,
+                   "Pâtes et riz": 1, "Frites et pommes de terre": 2, "Poissons surgelés": 2, "Desserts surgelés": 1,
+                   "Eaux": 1, "Café et thé": 1, "Vaisselle": 1},
+    "hotel": {"Bœuf": 2, "Volaille": 2, "Légumes frais": 3, "Fruits frais": 3, "Crèmes": 2, "Beurres": 2,
+              "Fromages": 2, "Laits": 2, "Œufs": 2, "Café et thé": 3, "Sodas et jus": 2, "Eaux": 2,
+              "Huiles et vinaigres": 1, "Poissons surgelés": 1, "Desserts surgelés": 1, "Vaisselle": 1,
+              "Sols et surfaces": 1},
+    "brasserie": {"Bières": 4, "Sodas et jus": 3, "Eaux": 3, "Café et thé": 3, "Charcuterie": 2, "Fromages": 2,
+                  "Frites et pommes de terre": 3, "Bœuf": 2, "Sauces et condiments": 2, "Légumes frais": 1,
+                  "Desserts surgelés": 1, "Vaisselle": 1},
+    "epicerie": {"Conserves": 4, "Pâtes et riz": 4, "Huiles et vinaigres": 2, "Sauces et condiments": 3,
+                 "Café et thé": 3, "Sucre et farine": 2, "Eaux": 3, "Sodas et jus": 3, "Bières": 2, "Laits": 2,
+                 "Fromages": 1, "Œufs": 1, "Hygiène des mains": 1, "Sols et surfaces": 1, "Vaisselle": 1},
+    "traiteur": {"Charcuterie": 3, "Volaille": 3, "Bœuf": 1, "Légumes frais": 3, "Crèmes": 3, "Fromages": 2,
+                 "Œufs": 2, "Beurres": 2, "Sauces et condiments": 2, "Huiles et vinaigres": 2, "Pâtes et riz": 1,
+                 "Poissons surgelés": 2, "Vaisselle": 1},
+    "restauration-collective": {"Légumes surgelés": 4, "Frites et pommes de terre": 3, "Poissons surgelés": 3,
+                                "Volaille": 3, "Pâtes et riz": 3, "Conserves": 2, "Laits": 2, "Fromages": 2,
+                                "Desserts surgelés": 2, "Fruits frais": 2, "Eaux": 1, "Sols et surfaces": 1,
+                                "Vaisselle": 1},
+    "restauration-rapide": {"Frites et pommes de terre": 5, "Bœuf": 3, "Volaille": 3, "Sauces et condiments": 4,
+                            "Fromages": 2, "Sodas et jus": 4, "Eaux": 2, "Légumes frais": 1, "Desserts surgelés": 1,
+                            "Huiles et vinaigres": 2, "Vaisselle": 1},
+    "boucherie": {"Bœuf": 6, "Volaille": 5, "Charcuterie": 5, "Sauces et condiments": 1, "Huiles et vinaigres": 1,
+                  "Hygiène des mains": 2, "Sols et surfaces": 2},
+    "primeur": {"Fruits frais": 7, "Légumes frais": 7, "Sodas et jus": 1, "Hygiène des mains": 1},
+}  # fmt: skip
 
 
 def seed(ctx: DemoContext) -> None:
@@ -90,8 +126,11 @@ def seed(ctx: DemoContext) -> None:
             status__in=[CompanyStatus.CUSTOMER, CompanyStatus.INACTIVE, CompanyStatus.LOST]
         )
         .order_by("pk")
-        .values_list("pk", "rep_id", "team_id", "payment_terms", "status")
+        .values_list("pk", "rep_id", "team_id", "payment_terms", "status", "segment__code")
     )
+    by_category: dict[str, list[Product]] = defaultdict(list)
+    for p in catalogue:
+        by_category[p.category.name].append(p)
     known = {
         h.company_id: (h.order_cycle_days or 14, h.last_order_date)
         for h in CompanyHabits.objects.filter(company_id__in=[c[0] for c in companies])
@@ -100,7 +139,7 @@ def seed(ctx: DemoContext) -> None:
     order_id, line_id, lost_id = next_id(Order), next_id(OrderLine), next_id(LostSale)
     order_rows, line_rows, lost_rows = [], [], []
     counts = dict.fromkeys(("complement", "substitute", "promotion", "new", "reactivated"), 0)
-    for pk, rep_id, team_id, terms, status in companies:
+    for pk, rep_id, team_id, terms, status, segment in companies:
         cycle, last = known.get(pk, (14, None))
         last = last or today - dt.timedelta(days=cycle)
         picked = rng.sample(families, min(len(families), rng.randint(2, 4)))
@@ -109,6 +148,10 @@ def seed(ctx: DemoContext) -> None:
             (p, rng.choice([1, 1, 1, 2, 2, 3, 4, 6]), rng.choice([0.9, 0.8, 0.6, 0.5, 0.35, 0.25]))
             for p in rng.sample(pool, min(len(pool), rng.randint(10, 28)))
         ]
+        # The draws above stay as they were (the later demos share `rng`); the products follow the trade.
+        trade_pool = _trade_pool(TRADES.get(segment), by_category)
+        if trade_pool:
+            assortment = _fit_to_trade(assortment, trade_pool, extra)
         # A few customers are new (first order a few weeks ago), a few came back after a long gap:
         # their other orders are drawn all the same and left out.
         first_day, gap_from = today - dt.timedelta(days=depth), last
@@ -133,7 +176,7 @@ def seed(ctx: DemoContext) -> None:
             items = [[p, q, LineOrigin.HABITUAL, None, 0] for p, q in chosen] or [
                 [assortment[0][0], assortment[0][1], LineOrigin.HABITUAL, None, 0]
             ]
-            _extras(extra, items, links, products, by_family, family_of, catalogue, counts)
+            _extras(extra, items, links, products, by_family, family_of, trade_pool or catalogue, counts)
             in_order = {item[0].pk for item in items}
             # Delivered Monday to Friday (a weekend day moves to a near weekday without passing the
             # customer's previous or next order: they are at least 5 days apart), confirmed on the
@@ -198,9 +241,32 @@ def seed(ctx: DemoContext) -> None:
     _seed_follow_up(ctx)
 
 
+def _trade_pool(weights: dict[str, int] | None, by_category: dict[str, list[Product]]) -> list[Product]:
+    """The products a trade buys, each sub-category's products repeated by its weight (drawn from)."""
+    if not weights:
+        return []
+    return [p for name, weight in weights.items() for p in by_category.get(name, ()) for _ in range(weight)]
+
+
+def _fit_to_trade(assortment: list[tuple], pool: list[Product], extra: random.Random) -> list[tuple]:
+    """The same assortment (quantities, probabilities) with products a customer of this trade buys,
+    all different, the most likely sub-categories most often."""
+    chosen: list[Product] = []
+    seen: set[int] = set()
+    for _attempt in range(len(assortment) * 20):
+        if len(chosen) == len(assortment):
+            break
+        product = extra.choice(pool)
+        if product.pk not in seen:
+            seen.add(product.pk)
+            chosen.append(product)
+    return [(p, q, prob) for p, (_old, q, prob) in zip(chosen, assortment, strict=False)]
+
+
 def _extras(extra, items: list[list], links, products, by_family, family_of, catalogue, counts) -> None:
     """Marks the lines of one order (in place): a substitute (3 % of the orders), a line at a
-    promotional price (8 %), a complement proposed and taken (25 %)."""
+    promotional price (8 %), a complement proposed and taken (25 %: a catalogue complement of the
+    basket, else an article of the customer's trade)."""
     in_order = {item[0].pk for item in items}
     if extra.random() < SUBSTITUTE:  # an article short, replaced by its substitute
         item = extra.choice(items)
