@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.test import Client
 
@@ -14,6 +16,7 @@ class Case:
     target_p95_ms: float | None = None
     repeat: int | None = None
     custom: Callable[[], dict] | None = None  # for metrics that are not request latencies
+    skip: str | None = None  # why the case cannot run here (printed, nothing recorded)
 
 
 METRICS: dict[str, Callable[..., Case]] = {}
@@ -920,3 +923,111 @@ def quality_profile(size: str) -> Case:
 def quality_team(size: str) -> Case:
     """The supervisor's team of reps: evaluations over 90 days, scores, critical failures, certification."""
     return Case(run=get_ok(client_for("superviseur"), "/qualite/equipe/"), target_p95_ms=300)
+
+
+# Recommendations (issue 12) -------------------------------------------------------------------------------------------
+
+# The shared real data sets, next to the repository (never copied into it).
+SHARED_DATA = Path(
+    os.environ.get("SHARED_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+)
+
+
+def _recommend_eval(data_set: str, orders: Path, split: str, *options: str) -> Case:
+    """`manage.py recommend_eval` on a real data set: its JSON (recall, precision and NDCG@10 of the
+    method and of the two baselines, complement hits, substitutes' share, training and query time,
+    counts) recorded as it is, with the data set and the split."""
+    if not orders.exists():
+        return Case(skip=f"{orders} is absent (no ../shared/data on this machine)")
+
+    def measure() -> dict:
+        import io
+        import json
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command(
+            "recommend_eval",
+            "--orders",
+            str(orders),
+            "--split",
+            split,
+            *options,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        result = json.loads(out.getvalue().strip().splitlines()[-1])
+        return {"data_set": data_set, "split": split, **result}
+
+    return Case(custom=measure)
+
+
+@metric("recommend_eval_uci")
+def recommend_eval_uci(size: str) -> Case:
+    """Online Retail II (UCI, 2009-2010 invoice lines of a UK wholesaler), trained before 2010-10-01."""
+    return _recommend_eval(
+        "uci-online-retail",
+        SHARED_DATA / "uci-online-retail" / "online_retail_ii_2009_2010.parquet",
+        "2010-10-01",
+    )
+
+
+@metric("recommend_eval_cj")
+def recommend_eval_cj(size: str) -> Case:
+    """The Complete Journey (84.51°, a year of grocery baskets with a product hierarchy), trained
+    before 2017-10-21; measures the substitutes too."""
+    return _recommend_eval(
+        "completejourney", SHARED_DATA / "completejourney", "2017-10-21", "--format", "completejourney"
+    )
+
+
+@metric("recommend_train")
+def recommend_train(size: str) -> Case:
+    """The nightly training on the bench database (what the on-demand button runs): history read,
+    the three models fitted, the score tables replaced."""
+
+    def measure() -> dict:
+        from televente.recommend import training
+
+        run = training.train(trigger="on_demand")
+        vacuum()  # the replaced score tables leave dead rows behind on PostgreSQL
+        return {
+            "seconds": round(run.seconds, 1),
+            "lines": run.lines,
+            "orders": run.orders,
+            "customers": run.customers,
+            "products": run.products,
+            "basket_rows": run.basket_rows,
+            "complement_rows": run.complement_rows,
+            "substitute_rows": run.substitute_rows,
+        }
+
+    return Case(custom=measure)
+
+
+@metric("recommend_order_panel")
+def recommend_order_panel(size: str) -> Case:
+    """The suggestion calls of the order screen on a 10-line draft, served from the trained tables:
+    habitual basket (40), complements of the basket (8), substitutes of one of its articles."""
+    from televente.recommend.models import BasketScore
+
+    if not BasketScore.objects.exists():
+        from televente.recommend import training
+
+        training.train(trigger="on_demand")  # once: the bench database has no model yet
+    from televente.recommend.selectors import trained_suggestions as provider
+
+    order = _bench_draft(_rep_customers(1)[0], 10)
+    in_order = set(order.lines.values_list("product_id", flat=True))
+    products = sorted(in_order)
+    state = {"i": 0}
+
+    def run():
+        state["i"] += 1
+        habits = provider.habitual(order, in_order, 40)
+        complements = provider.complements(order, in_order, {h.product_id for h in habits}, 8)
+        substitutes = provider.substitutes(products[state["i"] % len(products)])
+        return habits, complements, substitutes
+
+    return Case(run=run, target_p95_ms=50)

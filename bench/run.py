@@ -142,6 +142,9 @@ def main() -> int:
     ordered = sorted(cases.items(), key=lambda item: item[1].custom is not None)
     for name, case in ordered:
         gc.collect()
+        if case.skip:
+            print(f"{name:32} skipped: {case.skip}")
+            continue
         if case.custom is not None:
             results[name] = case.custom()
             print(f"{name:32} {results[name]}")
@@ -206,20 +209,60 @@ def write_markdown(report: dict) -> None:
         "|---|---:|---:|---:|---:|",
     ]
     extra = []
+    evaluations = {name: m for name, m in report["metrics"].items() if "next_basket" in m}
     for name, m in report["metrics"].items():
+        if name in evaluations:
+            continue
         if "p95_ms" in m:
             lines.append(
                 f"| `{name}` | {m['p50_ms']} | {m['p95_ms']} | {m.get('target_p95_ms', '')} | {m.get('queries', '')} |"
             )
         else:
             extra.append(f"- `{name}`: `{json.dumps(m, ensure_ascii=False)}`")
-    lines += ["", *extra, end] if extra else [end]
+    lines += ["", *extra] if extra else []
+    if evaluations:
+        lines += ["", *recommend_eval_table(evaluations)]
+    lines.append(end)
     block = "\n".join(lines)
     if start in text:
         text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
+
+
+def recommend_eval_table(evaluations: dict[str, dict]) -> list[str]:
+    """The offline evaluation of the recommendations (`recommend_eval` on the real data sets): one
+    row per data set, the method against its baselines."""
+
+    def figure(values: dict, prefix: str):
+        return next((v for key, v in values.items() if key.startswith(prefix)), "")
+
+    rows = [
+        "Recommendations, offline evaluation (`manage.py recommend_eval`, top 10):",
+        "",
+        "| data set | split | next basket recall (method / own top / best sellers) | NDCG method / own top "
+        "| complements hit (method / best sellers) | substitutes same type (method / random) "
+        "| train (s) | query p95 (ms) | customers evaluated | complement tasks |",
+        "|---|---|---|---|---|---|---:|---:|---:|---:|",
+    ]
+    for name, m in evaluations.items():
+        nb, comp, subs = m["next_basket"], m["complements"], m.get("substitutes")
+        same_type = (
+            f"{figure(subs['method'], 'same_type@')} / {figure(subs['random_same_category'], 'same_type@')}"
+            if subs
+            else "–"
+        )
+        rows.append(
+            f"| `{m.get('data_set', name)}` | {m.get('split', '')} "
+            f"| {figure(nb['method'], 'recall@')} / {figure(nb['personal_top'], 'recall@')} / "
+            f"{figure(nb['global_top'], 'recall@')} "
+            f"| {figure(nb['method'], 'ndcg@')} / {figure(nb['personal_top'], 'ndcg@')} "
+            f"| {figure(comp['method'], 'hit@')} / {figure(comp['global_top'], 'hit@')} | {same_type} "
+            f"| {m['train_seconds']} | {m['query_ms_p95']} | {m['counts']['next_basket_customers']} "
+            f"| {m['counts']['complement_tasks']} |"
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/", include("televente.customers.urls")),
     path("catalogue/", include("televente.catalog.urls")),
     path("commandes/", include("televente.orders.urls")),
+    path("recommandations/", include("televente.recommend.urls")),
     path("appels/", include("televente.calls.urls")),
     path("reclamations/", include("televente.claims.urls")),
     path("messages/", include("televente.messaging.urls")),

@@ -10,7 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 # Online Retail columns, in their two namings (the UCI "Online Retail" and "Online Retail II" files).
-RENAMES = {"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID", "Customer_ID": "Customer ID"}
+RENAMES = {
+    "InvoiceNo": "Invoice",
+    "UnitPrice": "Price",
+    "CustomerID": "Customer ID",
+    "Customer_ID": "Customer ID",
+}
 REQUIRED = ["Invoice", "StockCode", "Quantity", "InvoiceDate", "Price", "Customer ID"]
 
 # Complete Journey departments that are not products a customer chooses (fuel, coupons, postage...).
@@ -35,7 +40,9 @@ def _read(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     for encoding in ("utf-8", "latin-1"):  # the UCI CSV files are Latin-1
         try:
-            return pd.read_csv(path, encoding=encoding, dtype={"Invoice": str, "InvoiceNo": str, "StockCode": str})
+            return pd.read_csv(
+                path, encoding=encoding, dtype={"Invoice": str, "InvoiceNo": str, "StockCode": str}
+            )
         except UnicodeDecodeError:
             continue
     raise DatasetError(f"{path}: unreadable text encoding")
@@ -82,7 +89,9 @@ def load_complete_journey(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFram
         folder = folder.parent
     transactions = _read(folder / "transactions.parquet")
     products = _read(folder / "products.parquet")
-    products = products[products["department"].notna() & ~products["department"].isin(CJ_EXCLUDED_DEPARTMENTS)]
+    products = products[
+        products["department"].notna() & ~products["department"].isin(CJ_EXCLUDED_DEPARTMENTS)
+    ]
     frame = transactions[(transactions["quantity"] > 0) & (transactions["sales_value"] > 0)]
     frame = frame[frame["product_id"].isin(products["product_id"])]
     lines = pd.DataFrame(

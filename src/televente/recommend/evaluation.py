@@ -29,7 +29,7 @@ class Params:
     neighbours: int = 50
     alpha: float = 0.5
     shrink: float = 5.0
-    keep: int = 50
+    keep: int = 10  # partners kept per product (chosen on the validation split)
 
 
 def _codes(values: pd.Series, known: pd.Index) -> np.ndarray:
@@ -40,12 +40,6 @@ def _ndcg(hits: list[bool], relevant: int, k: int) -> float:
     dcg = sum(1.0 / np.log2(i + 2) for i, h in enumerate(hits) if h)
     ideal = sum(1.0 / np.log2(i + 2) for i in range(min(relevant, k)))
     return dcg / ideal if ideal else 0.0
-
-
-def _scores(recommended: list[int], basket: set[int], k: int) -> tuple[float, float, float]:
-    hits = [p in basket for p in recommended[:k]]
-    n = sum(hits)
-    return n / len(basket), n / k, _ndcg(hits, len(basket), k)
 
 
 def _mean(rows: list[tuple[float, float, float]], k: int) -> dict[str, float]:
@@ -100,7 +94,11 @@ def evaluate(
 
     # Baselines.
     global_order = basket_model.popular_order
-    own = train.assign(c=c, p=p).groupby(["c", "p"], as_index=False).agg(n=("order", "size"), last=("time", "max"))
+    own = (
+        train.assign(c=c, p=p)
+        .groupby(["c", "p"], as_index=False)
+        .agg(n=("order", "size"), last=("time", "max"))
+    )
     own = own.sort_values(["c", "n", "last"], ascending=[True, False, False])
     personal = {cid: grp["p"].to_numpy() for cid, grp in own.groupby("c", sort=False)}
 
@@ -177,7 +175,9 @@ def evaluate(
         },
     }
     if products is not None:
-        result["substitutes"] = _substitutes(train, items, customers, c, p, products, k, seed, substitute_queries)
+        result["substitutes"] = _substitutes(
+            train, items, customers, c, p, products, k, seed, substitute_queries
+        )
     return result
 
 
@@ -193,14 +193,18 @@ def _substitutes(train, items, customers, c, p, products, k, seed, n_queries) ->
         {f"brand:{b}", f"size:{s}", f"maker:{m}"}
         for b, s, m in zip(table["brand"], table["package_size"], table["manufacturer_id"], strict=True)
     ]
-    buyers = sparse.csr_matrix((np.ones(len(p), dtype=np.float32), (p, c)), shape=(len(items), len(customers)))
+    buyers = sparse.csr_matrix(
+        (np.ones(len(p), dtype=np.float32), (p, c)), shape=(len(items), len(customers))
+    )
     buyers.data[:] = 1.0
     reach = np.asarray((buyers > 0).sum(axis=1)).ravel()
     eligible = np.flatnonzero((reach >= 10) & (cat >= 0) & table["product_type"].notna().to_numpy())
     rng = np.random.default_rng(seed)
     queries = rng.choice(eligible, size=min(n_queries, len(eligible)), replace=False)
     started = time.perf_counter()
-    found = engine.fit_substitutes(category=cat, attributes=attributes, buyers=buyers, products=queries, keep=k)
+    found = engine.fit_substitutes(
+        category=cat, attributes=attributes, buyers=buyers, products=queries, keep=k
+    )
     seconds = time.perf_counter() - started
     types = table["product_type"].to_numpy()
     shares, random_shares = [], []
@@ -216,7 +220,9 @@ def _substitutes(train, items, customers, c, p, products, k, seed, n_queries) ->
             random_shares.append(np.mean([types[t] == types[q] for t in sample]))
     return {
         "method": {f"same_type@{k}": round(float(np.mean(shares)), 4) if shares else 0.0},
-        "random_same_category": {f"same_type@{k}": round(float(np.mean(random_shares)), 4)},
+        "random_same_category": {
+            f"same_type@{k}": round(float(np.mean(random_shares)), 4) if random_shares else 0.0
+        },
         "products": len(queries),
         "seconds": round(seconds, 2),
     }

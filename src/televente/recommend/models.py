@@ -53,7 +53,9 @@ class BasketScore(models.Model):
     rank = models.PositiveSmallIntegerField(_("rang"))
     score = models.FloatField(_("score"))
     own = models.BooleanField(_("déjà commandé par le client"), default=True)
-    unit = models.ForeignKey("catalog.SalesUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "catalog.SalesUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     quantity = models.PositiveIntegerField(_("quantité proposée"), default=1)
 
     class Meta:
@@ -64,6 +66,9 @@ class BasketScore(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="basketscore_quantity_positive"),
         ]
         indexes = [models.Index(fields=["company", "rank"], name="basketscore_company_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} #{self.rank}: {self.product_id}"
 
 
 class ComplementScore(models.Model):
@@ -79,9 +84,14 @@ class ComplementScore(models.Model):
         verbose_name_plural = _("compléments appris")
         constraints = [
             models.UniqueConstraint(fields=["product", "target"], name="complementscore_unique"),
-            models.CheckConstraint(condition=~models.Q(product=models.F("target")), name="complementscore_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(product=models.F("target")), name="complementscore_not_self"
+            ),
         ]
         indexes = [models.Index(fields=["product", "rank"], name="complementscore_product_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} -> {self.target_id} #{self.rank}"
 
 
 class SubstituteScore(models.Model):
@@ -102,6 +112,11 @@ class SubstituteScore(models.Model):
         verbose_name_plural = _("substituts appris")
         constraints = [
             models.UniqueConstraint(fields=["product", "target"], name="substitutescore_unique"),
-            models.CheckConstraint(condition=~models.Q(product=models.F("target")), name="substitutescore_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(product=models.F("target")), name="substitutescore_not_self"
+            ),
         ]
         indexes = [models.Index(fields=["product", "rank"], name="substitutescore_product_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} -> {self.target_id} #{self.rank}"

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Evaluates the recommendations on an order-line file split in time (prints JSON)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--orders", required=True, help="Online Retail file (Parquet or CSV) or Complete Journey folder")
+        parser.add_argument(
+            "--orders", required=True, help="Online Retail file (Parquet or CSV) or Complete Journey folder"
+        )
         parser.add_argument("--split", required=True, help="YYYY-MM-DD: train before, evaluate from this day")
         parser.add_argument("--k", type=int, default=10)
         parser.add_argument("--format", choices=["online-retail", "completejourney"], default="online-retail")
@@ -29,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--neighbours", type=int, default=evaluation.Params.neighbours)
         parser.add_argument("--alpha", type=float, default=evaluation.Params.alpha)
         parser.add_argument("--shrink", type=float, default=evaluation.Params.shrink)
+        parser.add_argument("--keep", type=int, default=evaluation.Params.keep)
 
     def handle(self, *args, **options):
         try:
@@ -46,12 +49,15 @@ class Command(BaseCommand):
                 lines = datasets.load_online_retail(options["orders"])
         except datasets.DatasetError as exc:
             raise CommandError(str(exc)) from exc
-        self.stderr.write(f"{len(lines):,} distinct order lines read in {time.perf_counter() - started:.1f} s")
+        self.stderr.write(
+            f"{len(lines):,} distinct order lines read in {time.perf_counter() - started:.1f} s"
+        )
         params = evaluation.Params(
             half_life=options["half_life"],
             neighbours=options["neighbours"],
             alpha=options["alpha"],
             shrink=options["shrink"],
+            keep=options["keep"],
         )
         try:
             result = evaluation.evaluate(lines, split=split, k=options["k"], params=params, products=products)
@@ -62,5 +68,6 @@ class Command(BaseCommand):
             "neighbours": params.neighbours,
             "alpha": params.alpha,
             "shrink": params.shrink,
+            "keep": params.keep,
         }
         self.stdout.write(json.dumps(result))
