@@ -1,7 +1,7 @@
 """Fast inserts for demo data at scale: plain `executemany`, no per-field ORM compilation.
 
-Only for generated data (the demo), never for user input: values are adapted by the backend's own
-adapters but not validated. Primary keys are given by the caller (so children can point to their
+Only for generated or computed data (the demo, the recommendation tables), never for user input:
+values are adapted by the backend's own adapters but not validated. Primary keys are given by the caller (so children can point to their
 parents without reading them back); the sequence is reset afterwards on PostgreSQL.
 """
 
