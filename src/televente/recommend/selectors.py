@@ -123,7 +123,8 @@ class TrainedSuggestions:
     def complements(self, order, in_order: set[int], exclude: set[int], limit: int) -> list:
         """The catalogue's complements of the basket, then the learned ones: a target scores the sum
         over the basket's articles and is told as « souvent commandé avec » the one contributing
-        most. Never the basket, `exclude` (the customer's habits), a substitute of a basket's
+        most. Never the basket, `exclude` (the habitual list), the customer's own habits
+        (`ProductHabit`, also those beyond the habitual list), a substitute of a basket's
         article (explicit or learned) or a discontinued article, nor two variants of one article (see
         `_diverse`). At most 4 queries."""
         explicit = order_selectors.linked_complements(in_order, exclude, limit)
@@ -142,6 +143,11 @@ class TrainedSuggestions:
                 ).values("target_id")
             )
             .exclude(target_id__in=SubstituteScore.objects.filter(product_id__in=basket).values("target_id"))
+            .exclude(
+                target_id__in=ProductHabit.objects.filter(company_id=order.company_id).values("product_id")
+                if order is not None
+                else []
+            )
             .values_list("product_id", "target_id", "score")
         )
         totals: dict[int, float] = {}
@@ -205,8 +211,8 @@ class TrainedSuggestions:
 def _diverse(ranked: list[int], wanted: int, already: list[int]) -> list[int]:
     """The best `wanted` of `ranked`, skipping one that is a substitute (learned) of a product kept
     before it: three variants of the same yeast are one suggestion, not three. One query."""
-    if len(ranked) <= 1:
-        return ranked[:wanted]
+    if not ranked:
+        return []
     pool = set(ranked) | set(already)
     twins: dict[int, set[int]] = {}
     for a, b in SubstituteScore.objects.filter(product_id__in=pool, target_id__in=pool).values_list(

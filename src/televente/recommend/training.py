@@ -97,12 +97,13 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 def _read_history(today: dt.date) -> dict[str, np.ndarray]:
     """One entry per order line of a done order of the window: order id, company id, product id,
-    order day (days before `today`, negative), unit id, quantity."""
+    order day (days before `today`, negative; an order confirmed for a later delivery counts as
+    today's: it is the customer's latest), unit id, quantity."""
     since = today - dt.timedelta(days=HISTORY_DAYS)
     orders = (
         Order.objects.filter(status__in=DONE)
         .annotate(day=_order_day())
-        .filter(day__gte=since, day__lte=today)
+        .filter(day__gte=since)
         .order_by("pk")
         .values_list("pk", "company_id", "day")
     )
@@ -115,12 +116,13 @@ def _read_history(today: dt.date) -> dict[str, np.ndarray]:
     order_day = (
         np.array([r[2] for r in order_rows], dtype="datetime64[D]") - np.datetime64(today, "D")
     ).astype(np.float64)
+    order_day = np.minimum(order_day, 0.0)
     del order_rows
 
     lines = (
         OrderLine.objects.filter(order__status__in=DONE)
         .filter(
-            Q(order__delivery_date__gte=since, order__delivery_date__lte=today)
+            Q(order__delivery_date__gte=since)
             | Q(order__delivery_date__isnull=True, order__confirmed_at__gte=_start_of(since))
         )
         .values_list("order_id", "product_id", "unit_id", "quantity")
@@ -217,6 +219,12 @@ def _train(*, today: dt.date) -> dict[str, int]:
         # One writer at a time (a nightly run and an on-demand one may overlap): both lock the oldest
         # run's row first, so the second deletes what the first wrote instead of colliding with it.
         ModelRun.objects.select_for_update().order_by("pk").values_list("pk", flat=True).first()
+        # A product deleted since it was read (one never ordered: ordered ones are protected) would
+        # break the tables' foreign keys at commit and fail the whole run: its rows are dropped.
+        alive = set(Product.objects.values_list("pk", flat=True))
+        baskets = [row for row in baskets if row[1] in alive]
+        complements = [row for row in complements if row[0] in alive and row[1] in alive]
+        substitutes = [row for row in substitutes if row[0] in alive and row[1] in alive]
         BasketScore.objects.all().delete()
         ComplementScore.objects.all().delete()
         SubstituteScore.objects.all().delete()

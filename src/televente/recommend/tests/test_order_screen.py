@@ -98,3 +98,17 @@ def test_short_line_substitutes_put_the_catalogue_link_first(client, world, comp
     assert "Même usage" in panel
     assert "suggéré" in panel and "même rayon · désignation proche · déjà accepté 2 fois" in panel
     assert panel.count("data-learned") == 1
+
+
+@pytest.mark.django_db
+def test_a_product_name_in_a_learned_reason_is_escaped(client, world, company):
+    """« souvent commandé avec <name> » is built in Python: the name must still render inert."""
+    evil = sellable(code="EVIL01", name='<script>alert("x")</script>')
+    olives = sellable(code="OLIV01", name="Olives vertes")
+    ComplementScore.objects.create(product=evil, target=olives, rank=1, score=0.4)
+    order = services.order_start(company=company, by=world.rep_a)
+    services.order_line_add(order=order, product=evil, by=world.rep_a, version=order.version)
+    client.force_login(world.rep_a)
+    html = client.get(reverse("orders:detail", args=[order.pk])).text
+    assert "souvent commandé avec &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<script>alert("x")' not in html

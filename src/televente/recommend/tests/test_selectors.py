@@ -250,3 +250,35 @@ def test_without_registration_orders_use_their_own_links(order):
         assert order_selectors.complements({bread.pk}, set(), order=order) == []
     finally:
         suggestions.register(previous)
+
+
+@pytest.mark.django_db
+def test_a_single_learned_complement_that_is_a_variant_of_an_explicit_one_is_left_out(provider, order):
+    """Even when it is the only learned candidate (review: the one-candidate shortcut skipped the check)."""
+    flour = sellable(code="FARINE", name="Farine T55")
+    yeast, yeast_bis = sellable(code="LEVURE"), sellable(code="LEVURE2")
+    ProductLink.objects.create(kind="complement", product=flour, target=yeast, rank=1)
+    ComplementScore.objects.create(product=flour, target=yeast_bis, rank=1, score=0.6)
+    SubstituteScore.objects.create(product=yeast_bis, target=yeast, rank=1, score=0.9)
+    assert [link.target_id for link in provider.complements(order, {flour.pk}, set(), 8)] == [yeast.pk]
+
+
+@pytest.mark.django_db
+def test_complements_leave_out_the_customers_own_habits_beyond_the_habitual_list(
+    provider, company, order, django_assert_max_num_queries
+):
+    """`exclude` is the habitual list shown (at most the model's 30 best); a regular item of the
+    customer that is not in it is still not a complement to propose."""
+    bread = sellable(code="PAIN", name="Pain")
+    regular, other = sellable(code="REG"), sellable(code="NEW")
+    habit(company, regular)
+    ComplementScore.objects.create(product=bread, target=regular, rank=1, score=0.9)
+    ComplementScore.objects.create(product=bread, target=other, rank=2, score=0.5)
+    with django_assert_max_num_queries(4):
+        found = provider.complements(order, {bread.pk}, set(), 8)
+    assert [link.target_id for link in found] == [other.pk]
+    # Without an order (no customer known), nothing more is left out.
+    assert [link.target_id for link in provider.complements(None, {bread.pk}, set(), 8)] == [
+        regular.pk,
+        other.pk,
+    ]

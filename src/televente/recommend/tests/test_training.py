@@ -137,6 +137,19 @@ def test_drafts_and_old_orders_are_not_history(shop):
 
 
 @pytest.mark.django_db
+def test_an_order_confirmed_for_a_later_delivery_is_the_latest_history(shop):
+    """Confirmed yesterday for delivery in three days: it is the customer's latest order, weighted as
+    today's (not left out until its delivery day)."""
+    p, (a, _b, _c) = shop
+    wine = sellable(code="VIN001", name="Vin rouge")
+    order(a, -3, (wine, "UVC", 6), status=OrderStatus.CONFIRMED)
+    run = training.train(trigger=RunTrigger.ON_DEMAND, today=TODAY)
+    assert run.orders == 22
+    row = BasketScore.objects.get(company=a, product=wine)
+    assert row.own and row.quantity == 6
+
+
+@pytest.mark.django_db
 def test_a_failure_marks_the_run_failed_and_keeps_the_former_tables(shop, monkeypatch):
     training.train(trigger=RunTrigger.NIGHTLY, today=TODAY)
     before = (BasketScore.objects.count(), ComplementScore.objects.count(), SubstituteScore.objects.count())
@@ -185,3 +198,24 @@ def test_the_demo_trains_on_the_demo_history(shop):
     run = ModelRun.objects.get()
     assert (run.trigger, run.status) == (RunTrigger.DEMO, RunStatus.DONE) and run.basket_rows > 0
     assert logged and "recommend" in logged[0]
+
+
+@pytest.mark.django_db
+def test_a_product_deleted_during_the_training_is_left_out_of_the_tables(shop, monkeypatch):
+    """A never-ordered product deleted between the read and the write must not fail the run on the
+    tables' foreign keys (checked at commit)."""
+    p, _companies = shop
+    twin = sellable(code="BEU002", name="Beurre doux plaquette bio", category=p["butter"].category)
+    computed = training._substitute_rows
+
+    def deleted_meanwhile(*args, **kwargs):
+        rows = computed(*args, **kwargs)
+        assert any(twin.pk in row[:2] for row in rows)  # it was a substitute when read
+        twin.delete()
+        return rows
+
+    monkeypatch.setattr(training, "_substitute_rows", deleted_meanwhile)
+    run = training.train(trigger=RunTrigger.ON_DEMAND, today=TODAY)
+    assert run.status == RunStatus.DONE
+    assert SubstituteScore.objects.filter(product=p["butter"]).exists()
+    assert not SubstituteScore.objects.filter(target_id=twin.pk).exists()
