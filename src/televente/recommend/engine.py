@@ -36,6 +36,18 @@ def _topk(scores: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-scores[part], kind="stable")]
 
 
+def _fill_popular(found: list[tuple], popular_order: np.ndarray, excluded: set[int], k: int, extra) -> list:
+    """Completes `found` up to k with the most popular products not found nor excluded (score 0,
+    `extra` as the tuple's third element)."""
+    taken = excluded | {row[0] for row in found}
+    for p in popular_order:
+        if len(found) >= k:
+            break
+        if int(p) not in taken:
+            found.append((int(p), 0.0, extra))
+    return found
+
+
 def _row_normalise(m: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -88,13 +100,7 @@ class NextBasketModel:
                 if blended[p] <= 0 or len(found) == k:
                     break
                 found.append((int(p), float(blended[p]), bool(own[p] > 0)))
-        taken = excluded | {p for p, _s, _o in found}
-        for p in self.popular_order:
-            if len(found) >= k:
-                break
-            if int(p) not in taken:
-                found.append((int(p), 0.0, False))
-        return found
+        return _fill_popular(found, self.popular_order, excluded, k, False)
 
 
 def recommend_many(
@@ -190,13 +196,7 @@ class ComplementModel:
             if best:
                 because = np.asarray(rows[:, best].toarray().argmax(axis=0)).ravel()
                 found = [(p, float(scores[p]), basket[int(b)]) for p, b in zip(best, because, strict=True)]
-        taken = excluded | {p for p, _s, _b in found}
-        for p in self.popular_order:
-            if len(found) >= k:
-                break
-            if int(p) not in taken:
-                found.append((int(p), 0.0, None))
-        return found
+        return _fill_popular(found, self.popular_order, excluded, k, None)
 
     def pairs(self, limit: int):
         """Each product's best `limit` partners as (product, partner, similarity, rank)."""
