@@ -5517,3 +5517,15 @@ EN.update(
         "Commencé le": "Started",
     }
 )
+
+# Issue 13: order confirmation faults
+EN.update(
+    {
+        "%(old)s remplacé par %(new)s.": "%(old)s replaced by %(new)s.",
+        "Commande %(number)s déjà confirmée.": "Order %(number)s already confirmed.",
+        "Stock insuffisant : proposez un substitut": "Not enough stock: offer a substitute",
+        "Demandé : %(n)s %(unit)s.": "Requested: %(n)s %(unit)s.",
+        "Réduire la quantité ou refuser la ligne sur la commande": "Reduce the quantity or refuse the line on "
+        "the order",
+    }
+)

@@ -180,6 +180,31 @@ def substitute_options(order: Order, line: OrderLine) -> list[dict]:
     )
 
 
+def shortages(order: Order, lines: list[OrderLine]) -> list[dict]:
+    """The lines the stock cannot cover on the delivery date as it is now (another rep may have just
+    taken the last units), each with its substitutes and their availability, to replace in one click."""
+    from televente.catalog.availability import availability_many
+
+    if not lines:
+        return []
+    answers = availability_many(
+        [(line.product_id, line.base_quantity + line.free_quantity) for line in lines],
+        on=order.delivery_date or timezone.localdate(),
+    )
+    short, seen = [], set()
+    for line in lines:
+        answer = answers[line.product_id]
+        if answer.status != "available" and line.product_id not in seen:
+            seen.add(line.product_id)
+            short.append({"line": line, "availability": answer, "options": substitute_options(order, line)})
+    return short
+
+
+def already_confirmed(order: Order) -> bool:
+    """Confirmed (whatever happened since, but not cancelled): a confirmation posted again is a retry."""
+    return order.confirmed_at is not None and order.status != OrderStatus.CANCELLED
+
+
 def order_promotions(order: Order, habits: list[ProductHabit], samples: int = 3):
     """The promotions that fit this customer, best fit first, each with a few of its articles to
     add in one keystroke (the customer's habitual ones first)."""

@@ -319,7 +319,16 @@ def line_substitute(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse
             line=line, substitute=substitute, by=request.user, version=_version(request)
         )
     except DomainError as exc:
+        if not request.htmx:
+            messages.error(request, exc.message)
+            return redirect("orders:recap", pk=order.pk)
         return _error(request, exc)
+    if not request.htmx:  # from the read-back page, after a confirmation refused for want of stock
+        messages.success(
+            request,
+            _("%(old)s remplacé par %(new)s.") % {"old": line.product.name, "new": substitute.name},
+        )
+        return redirect("orders:recap", pk=order.pk)
     return _row_response(request, order, selectors.line_for(order, new.pk), replaced_pk=line_pk)
 
 
@@ -398,6 +407,7 @@ def recap(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "lines": lines,
             "readback": selectors.readback(order, lines),
+            "shortages": selectors.shortages(order, lines),
             "form": ConfirmForm(initial={"version": order.version}),
             "can_override_credit": is_supervisor_or_admin(request.user),
             **_authority(request, order),
@@ -409,6 +419,9 @@ def recap(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     order = selectors.order_for(user=request.user, pk=pk)
+    if selectors.already_confirmed(order):  # a double click, or the retry of a confirmation that went through
+        messages.info(request, _("Commande %(number)s déjà confirmée.") % {"number": order.number})
+        return redirect("orders:detail", pk=order.pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         return redirect("orders:recap", pk=order.pk)
@@ -420,6 +433,12 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             credit_override_reason=form.cleaned_data.get("credit_override_reason", ""),
         )
     except DomainError as exc:
+        order.refresh_from_db()
+        if selectors.already_confirmed(
+            order
+        ):  # the same confirmation posted twice at once: the other one won
+            messages.info(request, _("Commande %(number)s déjà confirmée.") % {"number": order.number})
+            return redirect("orders:detail", pk=order.pk)
         messages.error(request, exc.message)
         return redirect(
             "orders:recap" if not isinstance(exc, services.OrderChanged) else "orders:detail", pk=order.pk
