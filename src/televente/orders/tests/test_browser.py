@@ -110,6 +110,10 @@ def test_rep_takes_a_habitual_order_by_keyboard_only(
     # the refresh then replaces (seen on a loaded machine).
     page.wait_for_load_state("networkidle")
     keys.press("Alt+c")  # a complement of the basket
+    complement = page.locator("[data-complements] button").filter(has_text="Beurre doux")
+    expect(complement).to_be_focused()
+    page.wait_for_load_state("networkidle")  # no late swap of the panel under the key (failed once in CI)
+    expect(complement).to_be_focused()
     keys.press("Enter")
     expect(lines.filter(has_text="Beurre doux").locator("[data-qty]")).to_be_focused()
     keys.press("Enter")  # keep the quantity, back to the search
