@@ -43,6 +43,20 @@ def test_the_order_screen_does_not_grow_with_the_order(client, company, world, d
 
 
 @pytest.mark.django_db
+def test_the_recap_does_not_grow_with_the_order(client, company, world, django_assert_max_num_queries):
+    """The read-back, with its live stock check of every line (issue 13), stays bounded."""
+    order = services.order_start(company=company, by=world.rep_a)
+    client.force_login(world.rep_a)
+    fill(order, world.rep_a, 3)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(reverse("orders:recap", args=[order.pk])).status_code == 200
+    fill(order, world.rep_a, 30, start=3)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("orders:recap", args=[order.pk]))
+    assert response.status_code == 200 and "data-shortages" not in response.text
+
+
+@pytest.mark.django_db
 def test_another_team_cannot_open_the_order(client, company, world):
     order = services.order_start(company=company, by=world.rep_a)
     client.force_login(world.rep_b)

@@ -1,12 +1,13 @@
 """The goals of the recommendations, measured on a year of real invoice lines (UCI Online Retail II,
 train before 2010-10-01, evaluate after): the method beats the customer's own most frequent
-products, the complements find the hidden product at least twice as often as the best sellers, and
-a query stays well under the order screen's budget."""
+products, and the complements find the hidden product at least twice as often as the best sellers
+(the speed goals are checked by `make bench`, never by a timed test)."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ ONLINE_RETAIL = ROOT.parent / "shared" / "data" / "uci-online-retail" / "online_
 @pytest.fixture(scope="module")
 def online_retail_result() -> dict:
     if not ONLINE_RETAIL.exists():
+        if os.environ.get("CI") == "true":  # CI has ../shared next to the clone: it must run there
+            pytest.fail(f"{ONLINE_RETAIL} is absent in CI")
         pytest.skip(f"{ONLINE_RETAIL} is absent (the shared real data sets are not on this machine)")
     out = io.StringIO()
     call_command(
